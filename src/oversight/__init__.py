@@ -1,0 +1,1 @@
+"""Oversight: caseloads, allocation, supervision, timeliness and action plans for children's social care."""

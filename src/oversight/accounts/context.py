@@ -1,0 +1,35 @@
+"""Navigation: each role sees the links it may use, and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from oversight.accounts.roles import AccessRole, Breadth
+from oversight.accounts.scope import scope_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    council = settings.OVERSIGHT_COUNCIL_NAME or "Oversight"
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"council_name": council, "nav_items": []}
+    scope = scope_of(user)
+    items: list[tuple[str, str]] = []
+    if scope.worker is not None:
+        items.append(("My caseload", reverse("my-caseload")))
+    if scope.breadth >= Breadth.SUPERVISEES:
+        items.append(("Teams", reverse("teams")))
+    if AccessRole.ADMINISTRATOR in scope.roles:
+        items.append(("Policy settings", reverse("policy")))
+    current = request.path
+    return {
+        "council_name": council,
+        "nav_items": [
+            {"label": label, "url": url, "current": current.startswith(url)}
+            for label, url in items
+        ],
+    }

@@ -1,0 +1,60 @@
+"""What part of the council a signed-in user may see, worked out once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from oversight.accounts.roles import BREADTH, AccessRole, Breadth
+from oversight.people.models import Worker
+
+
+@dataclass(frozen=True)
+class Scope:
+    breadth: Breadth
+    worker: Worker | None
+    roles: frozenset[AccessRole]
+
+    @property
+    def team_id(self) -> int | None:
+        return self.worker.team_id if self.worker else None
+
+    @property
+    def locality_id(self) -> int | None:
+        return self.worker.home_locality_id if self.worker else None
+
+    @property
+    def local_authority_id(self) -> int | None:
+        if self.worker is None:
+            return None
+        if self.worker.team_id:
+            return self.worker.team.locality.local_authority_id
+        return self.worker.locality.local_authority_id if self.worker.locality else None
+
+
+def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The widest breadth among the user's roles. A role that needs a worker record but has
+    none (e.g. a team manager not yet linked to their staff record) sees nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope(Breadth.NONE, None, frozenset())
+    cached: Scope | None = getattr(user, "_oversight_scope", None)
+    if cached is not None:
+        return cached
+    scope = _work_out_scope(user)
+    user._oversight_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def _work_out_scope(user: AbstractBaseUser) -> Scope:
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    roles = frozenset(role for role in AccessRole if role.value in names)
+    worker = (
+        Worker.objects.select_related("team__locality", "locality")
+        .filter(user=user)
+        .first()
+    )
+    breadth = max((BREADTH[r] for r in roles), default=Breadth.NONE)
+    if worker is None and breadth < Breadth.COUNCIL:
+        breadth = Breadth.NONE
+    return Scope(breadth, worker, roles)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActionPlanConfig(AppConfig):
+    name = "oversight.actionplan"
+    verbose_name = "Action plan"

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("oversight.accounts.urls")),
+    path("", include("oversight.people.urls")),
+    path("", include("oversight.policy.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""The pure engine: every number Oversight reports is computed here, without Django."""
