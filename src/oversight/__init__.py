@@ -1,1 +1,2 @@
-"""Oversight: caseloads, allocation, supervision, timeliness and action plans for children's social care."""
+"""Oversight: caseloads, allocation, supervision, timeliness and action plans for children's
+social care teams."""

@@ -29,7 +29,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "council_name": council,
         "nav_items": [
-            {"label": label, "url": url, "current": current.startswith(url)}
-            for label, url in items
+            {"label": label, "url": url, "current": current.startswith(url)} for label, url in items
         ],
     }

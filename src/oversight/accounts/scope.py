@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from oversight.accounts.roles import BREADTH, AccessRole, Breadth
 from oversight.people.models import Worker
@@ -28,12 +28,12 @@ class Scope:
     def local_authority_id(self) -> int | None:
         if self.worker is None:
             return None
-        if self.worker.team_id:
+        if self.worker.team is not None:
             return self.worker.team.locality.local_authority_id
         return self.worker.locality.local_authority_id if self.worker.locality else None
 
 
-def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
+def scope_of(user: User | AnonymousUser) -> Scope:
     """The widest breadth among the user's roles. A role that needs a worker record but has
     none (e.g. a team manager not yet linked to their staff record) sees nothing."""
     if not user.is_authenticated or not user.is_active:
@@ -42,19 +42,21 @@ def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
     if cached is not None:
         return cached
     scope = _work_out_scope(user)
-    user._oversight_scope = scope  # type: ignore[union-attr]
+    user._oversight_scope = scope  # type: ignore[attr-defined]
     return scope
 
 
-def _work_out_scope(user: AbstractBaseUser) -> Scope:
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+def _work_out_scope(user: User) -> Scope:
+    names = set(user.groups.values_list("name", flat=True))
     roles = frozenset(role for role in AccessRole if role.value in names)
-    worker = (
-        Worker.objects.select_related("team__locality", "locality")
-        .filter(user=user)
-        .first()
-    )
+    worker = Worker.objects.select_related("team__locality", "locality").filter(user=user).first()
     breadth = max((BREADTH[r] for r in roles), default=Breadth.NONE)
-    if worker is None and breadth < Breadth.COUNCIL:
+    # A role that reaches through a staff record sees nothing until the record says where the
+    # user works: never fall back to "everything with no team".
+    if breadth < Breadth.COUNCIL and (
+        worker is None
+        or breadth == Breadth.TEAM and worker.team_id is None
+        or breadth == Breadth.LOCALITY and worker.home_locality_id is None
+    ):
         breadth = Breadth.NONE
     return Scope(breadth, worker, roles)

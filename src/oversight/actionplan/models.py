@@ -12,7 +12,9 @@ from oversight.people.models import LocalAuthority
 class Inspection(models.Model):
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE)
     body = models.CharField(max_length=60, default="Ofsted")
-    kind = models.CharField(max_length=120, help_text="e.g. Unannounced inspection of contact, referral and assessment")
+    kind = models.CharField(
+        max_length=120, help_text="e.g. Unannounced inspection of contact, referral and assessment"
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     report_published_on = models.DateField(null=True, blank=True)

@@ -112,8 +112,7 @@ class Assessment(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(authorised_date__isnull=True)
-                | Q(authorised_date__gte=F("start_date")),
+                condition=Q(authorised_date__isnull=True) | Q(authorised_date__gte=F("start_date")),
                 name="assessment_authorised_after_start",
             )
         ]
@@ -229,7 +228,10 @@ class Allocation(models.Model):
     end_reason = models.CharField(max_length=200, blank=True)
     complexity_level = models.PositiveSmallIntegerField(choices=ComplexityLevel.choices)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="allocation_decisions",
     )
     decided_at = models.DateTimeField(null=True, blank=True)

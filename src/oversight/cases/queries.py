@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -14,7 +14,7 @@ from oversight.accounts.scope import scope_of
 from oversight.cases.models import Child
 
 
-def cases_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Child]:
+def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Child]:
     """Children this user may see: worker – own open allocations; ATM – also their supervisees';
     TM – the team's (allocated to a team member, or the team is responsible); SM/LM – the
     locality's; information officer and administrator – the council's."""
@@ -45,7 +45,7 @@ def cases_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Child]:
     return children.filter(id__in=Child.objects.filter(condition).values("id"))
 
 
-def get_case_for_user(user: AbstractBaseUser | AnonymousUser, child_id: int) -> Child:
+def get_case_for_user(user: User | AnonymousUser, child_id: int) -> Child:
     """One child's case, or 404 whether it is missing or simply not this user's to see."""
     try:
         return cases_visible_to(user).get(id=child_id)

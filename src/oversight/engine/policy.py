@@ -90,11 +90,20 @@ class CaseloadPolicy:
     """R-CL-1..5."""
 
     complexity_weights: dict[int, int] = field(default_factory=_default_weights)
+    # Job roles that hold no cases as a rule: left off caseload boards unless they do hold one,
+    # so their capacity does not flatter a team's utilisation (DfE counts case holders).
+    non_case_holding_roles: tuple[str, ...] = ("TM", "SM", "LM", "IO")
     co_worker_fraction: float = 0.5
+    # RAG of utilisation on the caseload board (local choice; not in domain.md).
+    utilisation_amber_from: float = 0.85
+    utilisation_red_above: float = 1.0
     points_per_fte: int = 100
     non_case_reserve_points: int = 15
     asye_capacity_factor: float = 0.9
     fsw_capacity_factor: float = 1.0
+    # Planned absence reduces capacity pro rata over this many working days from the date
+    # measured (domain.md says "pro rata" without a period: 20 working days ≈ 4 weeks).
+    absence_window_working_days: int = 20
     s47_window_weeks: int = 13
     s47_flag_above_median: float = 0.5
     churn_window_months: int = 12
@@ -159,7 +168,8 @@ class Policy:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Policy:
         """Validate stored JSON; missing settings take their defaults, unknown ones are errors."""
-        return _load(cls, data, "policy")
+        policy: Policy = _load(cls, data, "policy")
+        return policy
 
 
 def _dump(value: Any) -> Any:
@@ -184,14 +194,16 @@ def _load(cls: type[Any], data: Any, path: str) -> Any:
     unknown = sorted(set(data) - names)
     if unknown:
         raise PolicyError(f"{path}.{unknown[0]}", "is not a known setting")
-    kwargs = {name: _coerce(hints[name], data[name], f"{path}.{name}") for name in names & set(data)}
+    kwargs = {
+        name: _coerce(hints[name], data[name], f"{path}.{name}") for name in names & set(data)
+    }
     return cls(**kwargs)
 
 
 def _coerce(hint: Any, value: Any, path: str) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _load(hint, value, path)
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:

@@ -44,7 +44,9 @@ class Team(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.OTHER)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["locality", "name"], name="team_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["locality", "name"], name="team_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -11,7 +11,7 @@ from oversight.accounts.scope import scope_of
 from oversight.people.models import Team, Worker
 
 
-def workers_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Worker]:
+def workers_visible_to(user: User | AnonymousUser) -> QuerySet[Worker]:
     """Worker – themselves; ATM – themselves and supervisees; TM – their team; SM/LM – their
     locality; information officer and administrator – the council."""
     scope = scope_of(user)
@@ -31,11 +31,12 @@ def workers_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Worke
     if scope.breadth == Breadth.SUPERVISEES:
         return workers.filter(Q(id=scope.worker.id) | Q(supervisor=scope.worker))
     if scope.breadth == Breadth.TEAM:
-        return workers.filter(team_id=scope.team_id)
-    return workers.filter(Q(team__locality_id=scope.locality_id) | Q(locality_id=scope.locality_id))
+        return workers.filter(team=scope.worker.team)
+    locality = scope.locality_id or 0  # never None here: see scope_of
+    return workers.filter(Q(team__locality_id=locality) | Q(locality_id=locality))
 
 
-def teams_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Team]:
+def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
     """Teams whose page this user may open: one with at least one worker they can see."""
     scope = scope_of(user)
     teams = Team.objects.select_related("locality")
@@ -45,11 +46,11 @@ def teams_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Team]:
         la = scope.local_authority_id
         return teams if la is None else teams.filter(locality__local_authority_id=la)
     if scope.breadth == Breadth.LOCALITY:
-        return teams.filter(locality_id=scope.locality_id)
-    return teams.filter(id=scope.team_id)
+        return teams.filter(locality_id=scope.locality_id or 0)
+    return teams.filter(id=scope.team_id or 0)
 
 
-def get_team_for_user(user: AbstractBaseUser | AnonymousUser, team_id: int) -> Team:
+def get_team_for_user(user: User | AnonymousUser, team_id: int) -> Team:
     try:
         return teams_visible_to(user).get(id=team_id)
     except Team.DoesNotExist:

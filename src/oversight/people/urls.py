@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns: list = []
+from oversight.people import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<int:team_id>/", views.team, name="team"),
+    path("my/caseload/", views.caseload, name="my-caseload"),
+]

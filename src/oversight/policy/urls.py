@@ -1,3 +1,5 @@
 from django.urls import path
 
-urlpatterns: list = []
+from oversight.policy import views
+
+urlpatterns = [path("settings/policy/", views.policy, name="policy")]

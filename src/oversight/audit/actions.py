@@ -1,0 +1,36 @@
+"""Writing to the audit trail. Callers write inside their own transaction so the event and the
+change it records commit or roll back together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest
+from django.utils import timezone
+
+from oversight.audit.models import AuditEvent
+
+
+def record_event(
+    *,
+    user: User | AnonymousUser | None,
+    kind: AuditEvent.Kind,
+    what: str,
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    known_user = user if user is not None and user.is_authenticated else None
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        user=known_user,
+        username=known_user.get_username() if known_user else "",
+        kind=kind,
+        what=what[:200],
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=detail or {},
+        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+    )
