@@ -95,9 +95,14 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     kind = Assessment.Kind.SINGLE
 
 
+def role_group(role: AccessRole) -> Group:
+    """The role's group. Made by a migration, but browser tests' database flushes remove it."""
+    return Group.objects.get_or_create(name=role.value)[0]
+
+
 def make_user(username: str, role: AccessRole, worker: Worker | None = None) -> object:
     user = get_user_model().objects.create_user(username=username, password=TEST_PASSWORD)
-    user.groups.add(Group.objects.get(name=role.value))
+    user.groups.add(role_group(role))
     if worker is not None:
         worker.user = user
         worker.save(update_fields=["user"])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.http import Http404
 
 from oversight.accounts.roles import AccessRole
 from oversight.cases.queries import cases_visible_to, get_case_for_user
 from oversight.people.queries import workers_visible_to
 from tests.conftest import Scene
-from tests.factories import WorkerFactory, make_user
+from tests.factories import WorkerFactory, make_user, role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_locality_manager_sees_the_locality(three_worker_team: Scene) -> None:
 
 def test_information_officer_sees_the_council(three_worker_team: Scene) -> None:
     user = get_user_model().objects.create_user("io")
-    user.groups.add(Group.objects.get(name=AccessRole.INFORMATION_OFFICER.value))
+    user.groups.add(role_group(AccessRole.INFORMATION_OFFICER))
     assert len(_labels(user)) == 12
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from oversight.accounts.roles import AccessRole
@@ -13,6 +12,7 @@ from oversight.engine.policy import Policy
 from oversight.policy.models import PolicyVersion
 from oversight.policy.queries import current_policy
 from oversight.policy.settings_form import settings_of
+from tests.factories import role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client() -> Client:
     user = get_user_model().objects.create_user("admin")
-    user.groups.add(Group.objects.get(name=AccessRole.ADMINISTRATOR.value))
+    user.groups.add(role_group(AccessRole.ADMINISTRATOR))
     client = Client()
     client.force_login(user)
     return client
@@ -84,7 +84,7 @@ def test_a_reason_is_required(admin_client: Client) -> None:
 
 def test_only_administrators_see_the_policy_page() -> None:
     user = get_user_model().objects.create_user("tm")
-    user.groups.add(Group.objects.get(name=AccessRole.TEAM_MANAGER.value))
+    user.groups.add(role_group(AccessRole.TEAM_MANAGER))
     client = Client()
     client.force_login(user)
     assert client.get("/settings/policy/").status_code == 404

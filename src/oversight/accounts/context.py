@@ -10,10 +10,17 @@ from django.urls import reverse
 
 from oversight.accounts.roles import AccessRole, Breadth
 from oversight.accounts.scope import scope_of
+from oversight.people.models import LocalAuthority
+
+
+def _single_council_name() -> str:
+    """Without a configured name, a database holding one council shows that council's name."""
+    names = list(LocalAuthority.objects.values_list("name", flat=True)[:2])
+    return names[0] if len(names) == 1 else ""
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    council = settings.OVERSIGHT_COUNCIL_NAME or "Oversight"
+    council = settings.OVERSIGHT_COUNCIL_NAME or _single_council_name() or "Oversight"
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"council_name": council, "nav_items": []}

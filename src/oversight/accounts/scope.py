@@ -55,8 +55,8 @@ def _work_out_scope(user: User) -> Scope:
     # user works: never fall back to "everything with no team".
     if breadth < Breadth.COUNCIL and (
         worker is None
-        or breadth == Breadth.TEAM and worker.team_id is None
-        or breadth == Breadth.LOCALITY and worker.home_locality_id is None
+        or (breadth == Breadth.TEAM and worker.team_id is None)
+        or (breadth == Breadth.LOCALITY and worker.home_locality_id is None)
     ):
         breadth = Breadth.NONE
     return Scope(breadth, worker, roles)

@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from oversight.accounts.views import SignInView, SignOutView
+
+urlpatterns = [
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
+]

@@ -78,9 +78,7 @@ class MyCaseload:
     deadlines: Deadlines
 
 
-def team_overview(
-    user: User | AnonymousUser, team: Team, *, as_at: dt.date
-) -> TeamOverview:
+def team_overview(user: User | AnonymousUser, team: Team, *, as_at: dt.date) -> TeamOverview:
     """The team page: each visible worker's load, and the team's assessment deadlines."""
     policy, version = current_policy()
     calendar = calendar_for(policy)
