@@ -78,6 +78,7 @@ PAGES = [
     ("ben", "/my/caseload/?as_at=" + AS_AT.isoformat()),
     ("ben", "/my/caseload/?as_at=not-a-date"),
     ("admin", "/settings/policy/"),
+    ("tm", "/workers/{alice}/?as_at=" + AS_AT.isoformat()),
 ]
 
 
@@ -88,5 +89,24 @@ def test_every_page_is_accessible(
     admin = get_user_model().objects.create_user("admin", password=TEST_PASSWORD)
     admin.groups.add(role_group(AccessRole.ADMINISTRATOR))
     sign_in(page, live_server, username, TEST_PASSWORD)
-    page.goto(live_server.url + path.format(team=three_worker_team.team.id))
+    page.goto(
+        live_server.url
+        + path.format(team=three_worker_team.team.id, alice=three_worker_team.alice.id)
+    )
     assert_accessible(page)
+
+
+def test_pages_work_without_javascript(
+    browser: Any, live_server: Any, three_worker_team: Scene
+) -> None:
+    """Sign in, read the team page and change its date with JavaScript switched off."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "tm", TEST_PASSWORD)
+        page.get_by_label("Measured at").fill(AS_AT.isoformat())
+        page.get_by_role("button", name="Show").click()
+        expect(page.get_by_test_id("team-cases")).to_have_text("9")
+        expect(page.get_by_test_id("team-overdue")).to_have_text("2")
+    finally:
+        context.close()

@@ -14,15 +14,23 @@ def _oversight(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment.update(env)
     return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
         [sys.executable, "-m", "oversight.cli", *args],
-        env=environment, capture_output=True, text=True, check=False,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
     result = _oversight(
-        "check", "--deploy", "--fail-level", "WARNING",
-        OVERSIGHT_ENV="production", SECRET_KEY=secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="oversight.example.gov.uk", OVERSIGHT_VAR_DIR=str(tmp_path),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        OVERSIGHT_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="oversight.example.gov.uk",
+        OVERSIGHT_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

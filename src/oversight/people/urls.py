@@ -7,4 +7,5 @@ urlpatterns = [
     path("teams/", views.teams, name="teams"),
     path("teams/<int:team_id>/", views.team, name="team"),
     path("my/caseload/", views.caseload, name="my-caseload"),
+    path("workers/<int:worker_id>/", views.worker_caseload, name="worker"),
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from oversight.accounts.roles import Breadth
@@ -14,7 +14,8 @@ from oversight.accounts.scope import scope_of
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
 from oversight.people.overview import my_caseload, team_overview
-from oversight.people.queries import get_team_for_user, teams_visible_to
+from oversight.people.models import Worker
+from oversight.people.queries import get_team_for_user, teams_visible_to, workers_visible_to
 
 
 def as_at_from(request: HttpRequest) -> tuple[dt.date, str]:
@@ -74,15 +75,30 @@ def caseload(request: HttpRequest) -> HttpResponse:
     worker = scope_of(request.user).worker
     if worker is None:
         raise Http404("No caseload")
+    return _caseload_page(request, worker, own=True)
+
+
+@login_required
+def worker_caseload(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """A manager's drill-down from the team page to one worker's cases and deadlines."""
+    worker = get_object_or_404(workers_visible_to(request.user), id=worker_id)
+    return _caseload_page(request, worker, own=False)
+
+
+def _caseload_page(request: HttpRequest, worker: Worker, *, own: bool) -> HttpResponse:
     as_at, date_error = as_at_from(request)
     mine = my_caseload(worker, request.user, as_at=as_at)  # type: ignore[arg-type]
     record_event(
         user=request.user,
         kind=AuditEvent.Kind.VIEW,
-        what="My caseload",
+        what="My caseload" if own else f"Caseload of {worker.name}",
         object_type="worker",
         object_id=worker.id,
         detail={"as_at": as_at.isoformat()},
         request=request,
     )
-    return render(request, "people/my_caseload.html", {"mine": mine, "date_error": date_error})
+    return render(
+        request,
+        "people/my_caseload.html",
+        {"mine": mine, "date_error": date_error, "own": own},
+    )
