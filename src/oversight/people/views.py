@@ -13,8 +13,8 @@ from oversight.accounts.roles import Breadth
 from oversight.accounts.scope import scope_of
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
-from oversight.people.overview import my_caseload, team_overview
 from oversight.people.models import Worker
+from oversight.people.overview import my_caseload, team_overview
 from oversight.people.queries import get_team_for_user, teams_visible_to, workers_visible_to
 
 
