@@ -10,7 +10,9 @@ from pathlib import Path
 
 
 def _oversight(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never would.
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
     return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
         [sys.executable, "-m", "oversight.cli", *args],

@@ -88,6 +88,7 @@ def test_r_ts_10_overdue_and_due_soon_lists(three_worker_team: Scene) -> None:
     due_soon = html.split('data-testid="due-soon-table"')[1].split("</table>")[0]
     assert re.findall(r'<th scope="row" class="govuk-table__header">(\w+)</th>', due_soon) == ["B1"]
     assert "14 Jun 2023" in due_soon
+    assert "1 assessment due within 5 working days, soonest first" in html
     assert "D1" not in html
 
 

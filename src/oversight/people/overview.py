@@ -42,6 +42,7 @@ class Deadlines:
     overdue: list[Deadline]
     due_soon: list[Deadline]
     open_in_time: int  # open, with more than the due-soon margin left
+    due_soon_days: int  # the margin itself, from the policy (R-TS-10)
 
     @property
     def missing_reasons(self) -> int:
@@ -156,4 +157,5 @@ def _deadlines(
         overdue=[deadline(s) for s in statuses if s.state == TimelinessState.OVERDUE],
         due_soon=[deadline(s) for s in statuses if s.state == TimelinessState.DUE_SOON],
         open_in_time=sum(1 for s in statuses if s.state == TimelinessState.OPEN),
+        due_soon_days=policy.timescales.due_soon_days,
     )
