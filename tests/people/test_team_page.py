@@ -105,8 +105,20 @@ def test_looking_back_uses_only_what_was_known(three_worker_team: Scene) -> None
 def test_unreadable_date_says_what_to_fix(three_worker_team: Scene) -> None:
     client = Client()
     client.force_login(three_worker_team.users["tm"])
-    response = client.get(f"/teams/{three_worker_team.team.id}/", {"as_at": "31/02/2023"})
-    assert "Enter the date as year-month-day, for example 2026-11-01" in response.content.decode()
+    url = f"/teams/{three_worker_team.team.id}/"
+    response = client.get(url, {"day": "31", "month": "2", "year": "2023"})
+    assert "Enter a real date, for example 31 10 2026" in response.content.decode()
+    response = client.get(url, {"as_at": "31/02/2023"})
+    assert "Enter a real date, for example 31 10 2026" in response.content.decode()
+
+
+def test_the_date_form_reads_day_month_year(three_worker_team: Scene) -> None:
+    client = Client()
+    client.force_login(three_worker_team.users["tm"])
+    url = f"/teams/{three_worker_team.team.id}/"
+    html = client.get(url, {"day": "14", "month": "6", "year": "2023"}).content.decode()
+    assert re.search(r'data-testid="team-overdue">2<', html)
+    assert "Measured at Wednesday 14 June 2023" in html
 
 
 def test_team_page_view_is_audited(three_worker_team: Scene) -> None:

@@ -18,17 +18,25 @@ from oversight.people.overview import my_caseload, team_overview
 from oversight.people.queries import get_team_for_user, teams_visible_to, workers_visible_to
 
 
+DATE_ERROR = "Enter a real date, for example 31 10 2026"
+
+
 def as_at_from(request: HttpRequest) -> tuple[dt.date, str]:
-    """The date a page is measured at: today, or `?as_at=YYYY-MM-DD` to look back. Returns the
-    date and an error message for a date that could not be read (today is used instead)."""
+    """The date a page is measured at: today, or the day/month/year from the "Measured at" form,
+    or `?as_at=YYYY-MM-DD` in a link. Returns the date and an error message for a date that could
+    not be read (today is used instead)."""
     today = timezone.localdate()
+    parts = [request.GET.get(name, "").strip() for name in ("year", "month", "day")]
     text = request.GET.get("as_at", "").strip()
-    if not text:
+    if not text and not any(parts):
         return today, ""
     try:
-        return dt.date.fromisoformat(text), ""
+        if text:
+            return dt.date.fromisoformat(text), ""
+        year, month, day = (int(part) for part in parts)
+        return dt.date(year, month, day), ""
     except ValueError:
-        return today, "Enter the date as year-month-day, for example 2026-11-01"
+        return today, DATE_ERROR
 
 
 @login_required
