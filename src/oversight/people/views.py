@@ -17,7 +17,6 @@ from oversight.people.models import Worker
 from oversight.people.overview import my_caseload, team_overview
 from oversight.people.queries import get_team_for_user, teams_visible_to, workers_visible_to
 
-
 DATE_ERROR = "Enter a real date, for example 31 10 2026"
 
 
