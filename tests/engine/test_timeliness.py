@@ -304,10 +304,11 @@ def test_r_ts_10_authorised_before_start_rejected() -> None:
         facts(authorised=date(2023, 4, 2))
 
 
-def test_r_ts_4_referral_after_start_rejected() -> None:
-    """R-TS-4: an assessment cannot start before its referral."""
-    with pytest.raises(ValueError, match="after its start"):
-        facts(referral_date=date(2023, 4, 4))
+def test_r_ts_4_referral_after_start_falls_back_to_the_start() -> None:
+    """R-TS-4: a referral dated after the assessment started (bad data) does not move the
+    clock start later; the assessment's own start is used."""
+    f = facts(referral_date=date(2023, 4, 4))
+    assert clock_start_for(f, REFERRAL_POLICY) == START
 
 
 # --- bands -----------------------------------------------------------------------------------

@@ -77,11 +77,6 @@ class AssessmentFacts:
                 f"assessment {self.assessment_id}: authorised {self.authorised} "
                 f"is before its start {self.start}"
             )
-        if self.referral_date is not None and self.referral_date > self.start:
-            raise ValueError(
-                f"assessment {self.assessment_id}: referral {self.referral_date} "
-                f"is after its start {self.start}"
-            )
 
 
 @dataclass(frozen=True)
@@ -120,14 +115,18 @@ def clock_start_for(facts: AssessmentFacts, policy: Policy) -> date:
     """R-TS-2: an initial assessment runs from the referral (when known). R-TS-4 'Clock
     start': a single assessment runs from the referral when configured, else from its start.
     A core assessment (R-TS-3) always runs from its own start."""
-    if facts.kind is AssessmentKind.INITIAL and facts.referral_date is not None:
-        return facts.referral_date
+    # A referral recorded after the assessment started is a data-quality problem, not a reason to
+    # stop the clock: the assessment's own start is used then.
+    referral = facts.referral_date
+    if referral is None or referral > facts.start:
+        return facts.start
+    if facts.kind is AssessmentKind.INITIAL:
+        return referral
     if (
         facts.kind is AssessmentKind.SINGLE
         and policy.timescales.single_assessment_clock_start is ClockStart.REFERRAL
-        and facts.referral_date is not None
     ):
-        return facts.referral_date
+        return referral
     return facts.start
 
 
