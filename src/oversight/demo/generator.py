@@ -1,4 +1,27 @@
-"""PLACEHOLDER"""
+"""Builds the demo council's records in memory, ready for the loader to bulk-write.
+
+The story (who, how much, which problems) is data in `story.py`; `generate` plays it out over
+the two years before `as_at`:
+
+1. every referred child gets a chain of episodes (referral → NFA, assessment, s47, child
+   protection plan...), each a sequence of *holdings* - stretches of casework in one team
+   (`episodes.py`);
+2. holdings are handed to workers in date order by an allocation meeting that aims each worker
+   at their share of capacity and prefers experienced workers for s47 enquiries
+   (`allocation.py`, with the workforce from `workforce.py`);
+3. everything dated after `as_at` is cut off, so open work is simply work not finished yet
+   (`records.py`);
+4. the seed's problems are planted in the amounts `story.py` states: the re-referral rate is
+   settled at its target with quick NFA re-referrals (`episodes.py`), overdue assessments and
+   FSW cases that became too complex are fixed in number, and R&A's experienced workers are
+   brought into their utilisation band (`allocation.py`);
+5. supervision sessions, cases discussed (`supervision.py`) and the action plan (`records.py`)
+   are added.
+
+All randomness comes from one `random.Random` seeded by (seed, council number) and no clock is
+read, so the same arguments always give the same records (`context.py` holds the shared
+`Context` every step draws from).
+"""
 
 from __future__ import annotations
 
