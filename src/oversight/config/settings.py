@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "oversight.supervision",
     "oversight.actionplan",
     "oversight.demo",
+    "oversight.reports",
 ]
 
 MIDDLEWARE = [

@@ -311,13 +311,46 @@ def read_folder(folder: Path) -> CaseData:
     """Read `<table>.parquet` or `<table>.csv` for each table present in `folder` (absent tables
     are empty). CSV dates are ISO `YYYY-MM-DD`."""
     tables: dict[str, pl.DataFrame] = {}
-    for name, schema in SCHEMAS.items():
+    for name in SCHEMAS:
         parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
         if parquet.exists():
             tables[name] = pl.read_parquet(parquet)
         elif csv.exists():
-            tables[name] = pl.read_csv(csv, schema_overrides=dict(schema), try_parse_dates=False)
+            tables[name] = _from_csv_text(name, pl.read_csv(csv, infer_schema=False))
     return CaseData.of(**tables)
+
+
+TRUTH = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+def _from_csv_text(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """CSV cells arrive as text: dates must be ISO YYYY-MM-DD and yes/no columns true/false,
+    1/0 or yes/no — anything else is an error naming the column, never a silent null."""
+    try:
+        return _typed(name, frame)
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as error:
+        for column in frame.columns:
+            try:
+                _typed(name, frame.select(column))
+            except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):
+                dtype = SCHEMAS[name][column]
+                raise FrameError(
+                    name, f"column {column} has a value that is not {dtype}"
+                ) from error
+        raise  # pragma: no cover - every column converted on its own
+
+
+def _typed(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    columns = []
+    for column, dtype in SCHEMAS[name].items():
+        if column not in frame.columns:
+            continue
+        text = pl.col(column)
+        if dtype == pl.Date():
+            columns.append(text.str.to_date("%Y-%m-%d", strict=True))
+        elif dtype == pl.Boolean():
+            columns.append(text.str.to_lowercase().replace_strict(TRUTH, return_dtype=pl.Boolean))
+    return frame.with_columns(columns)
 
 
 def write_folder(data: CaseData, folder: Path) -> None:
