@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from oversight.engine.calendar import WorkingDayCalendar
 from oversight.engine.frames import CaseData
@@ -14,9 +17,12 @@ from oversight.engine.measures.status import (
     worker_standing,
 )
 from oversight.engine.policy import Policy
+from oversight.engine.workforce import Absence, WorkerFacts, case_capacity, experience_grade
 
 D = dt.date
 AS_AT = D(2023, 6, 14)
+POLICY = Policy()
+CALENDAR = WorkingDayCalendar.england()
 
 
 def data() -> CaseData:
@@ -95,3 +101,67 @@ def test_child_protection_at_a_date() -> None:
 def test_worker_standing_uses_the_scalar_rules() -> None:
     frame = worker_standing(data(), AS_AT, Policy(), WorkingDayCalendar.england()).sort("worker_id")
     assert frame.select("grade", "capacity").rows() == [("EXPERIENCED_SW", 85.0), ("FSW", 42.5)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    qualified=st.booleans(),
+    qualification=st.dates(D(2010, 1, 1), D(2024, 12, 31)),
+    start=st.dates(D(2010, 1, 1), D(2024, 12, 31)),
+    role=st.sampled_from(["SW", "FSW", "ATM", "SP", "TM"]),
+    as_at=st.dates(D(2012, 1, 1), D(2026, 12, 31)),
+    fte=st.sampled_from([0.5, 0.8, 1.0]),
+    absence=st.one_of(st.none(), st.tuples(st.integers(-30, 40), st.integers(0, 30))),
+)
+def test_worker_standing_agrees_with_the_scalar_rules(
+    qualified: bool,
+    qualification: dt.date,
+    start: dt.date,
+    role: str,
+    as_at: dt.date,
+    fte: float,
+    absence: tuple[int, int] | None,
+) -> None:
+    """The vectorised grade and capacity equal engine.workforce's (domain.md §1, R-CL-3)."""
+    assume(start <= as_at)
+    absences = (
+        ()
+        if absence is None
+        else (
+            Absence(
+                as_at + dt.timedelta(days=absence[0]),
+                as_at + dt.timedelta(days=absence[0] + absence[1]),
+            ),
+        )
+    )
+    facts = WorkerFacts(
+        1, "W", role, 1, qualified, qualification if qualified else None, start, None, fte, absences
+    )
+    frames = CaseData.of(
+        workers=pl.DataFrame(
+            {
+                "worker_id": [1],
+                "name": ["W"],
+                "role": [role],
+                "team_id": [1],
+                "qualified": [qualified],
+                "qualification_date": [qualification if qualified else None],
+                "start_date": [start],
+                "end_date": [None],
+                "fte": [fte],
+                "supervisor_id": [None],
+            },
+            schema_overrides={"qualification_date": pl.Date, "end_date": pl.Date},
+        ),
+        absences=pl.DataFrame(
+            {
+                "worker_id": [1] * len(absences),
+                "start": [a.start for a in absences],
+                "end": [a.end for a in absences],
+            },
+            schema={"worker_id": pl.Int64, "start": pl.Date, "end": pl.Date},
+        ),
+    )
+    (row,) = worker_standing(frames, as_at, POLICY, CALENDAR).iter_rows(named=True)
+    assert row["grade"] == experience_grade(facts, as_at, POLICY).value
+    assert row["capacity"] == pytest.approx(case_capacity(facts, as_at, POLICY, CALENDAR))

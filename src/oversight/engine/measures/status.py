@@ -12,29 +12,33 @@ import polars as pl
 from oversight.engine.calendar import WorkingDayCalendar
 from oversight.engine.frames import CaseData
 from oversight.engine.policy import Policy
-from oversight.engine.workforce import Absence, WorkerFacts, case_capacity, experience_grade
+from oversight.engine.workforce import SENIOR_ROLES, Grade
 
 
 def open_allocations(data: CaseData, as_at: dt.date) -> pl.DataFrame:
     """Allocations open at `as_at` (start ≤ as_at < end), each with `level`: the latest
     complexity re-assessment on or after the allocation's start (and by as_at), else the level
-    recorded at allocation (R-CL-2)."""
+    recorded at allocation (R-CL-2); `level_since` is when that level was set."""
     allocations = data.allocations.filter(
         (pl.col("start") <= as_at) & (pl.col("end").is_null() | (pl.col("end") > as_at))
     )
-    reassessed = (
-        allocations.select("allocation_id", "child_id", "start")
-        .join(data.complexity.filter(pl.col("assessed_on") <= as_at), on="child_id")
-        .filter(pl.col("assessed_on") >= pl.col("start"))
-        .sort("assessed_on", maintain_order=True)
-        .group_by("allocation_id")
-        .agg(pl.col("level").last().alias("reassessed_level"), pl.col("assessed_on").last())
+    # The child's latest re-assessment known at as_at; it is the one in force for the allocation
+    # if it came on or after the allocation started (an earlier one was superseded by the level
+    # recorded at allocation).
+    latest = (
+        data.complexity.filter(pl.col("assessed_on") <= as_at)
+        .group_by("child_id")
+        .agg(
+            pl.col("level").get(pl.col("assessed_on").arg_max()).alias("reassessed_level"),
+            pl.col("assessed_on").max(),
+        )
     )
+    in_force = pl.col("assessed_on").is_not_null() & (pl.col("assessed_on") >= pl.col("start"))
     return (
-        allocations.join(reassessed, on="allocation_id", how="left")
+        allocations.join(latest, on="child_id", how="left")
         .with_columns(
-            level=pl.coalesce("reassessed_level", "complexity_level"),
-            level_since=pl.coalesce("assessed_on", "start"),
+            level=pl.when(in_force).then("reassessed_level").otherwise("complexity_level"),
+            level_since=pl.when(in_force).then("assessed_on").otherwise("start"),
         )
         .drop("reassessed_level", "assessed_on")
     )
@@ -53,57 +57,75 @@ def child_protection_children(data: CaseData, as_at: dt.date) -> pl.DataFrame:
     return pl.concat([s47, plans]).group_by("child_id").agg(pl.col("since").min())
 
 
-def worker_facts(data: CaseData) -> list[WorkerFacts]:
-    """The workers frame as the scalar engine's records (workers are few: ≤ 30,000 in England,
-    so the scalar grade and capacity rules are applied per worker rather than re-written)."""
-    absences: dict[int, list[Absence]] = {}
-    for worker_id, start, end in data.absences.iter_rows():
-        absences.setdefault(worker_id, []).append(Absence(start, end))
-    return [
-        WorkerFacts(
-            worker_id=row["worker_id"],
-            name=row["name"] or "",
-            role=row["role"],
-            team_id=row["team_id"],
-            qualified=bool(row["qualified"]),
-            qualification_date=row["qualification_date"] if row["qualified"] else None,
-            start_date=row["start_date"],
-            end_date=row["end_date"],
-            fte=row["fte"],
-            absences=tuple(absences.get(row["worker_id"], ())),
-        )
-        for row in data.workers.iter_rows(named=True)
-    ]
-
-
 def worker_standing(
     data: CaseData, as_at: dt.date, policy: Policy, calendar: WorkingDayCalendar
 ) -> pl.DataFrame:
     """Workers in post at `as_at` with their experience grade and case capacity (R-CL-3):
-    worker_id, team_id, role, fte, qualified, grade, capacity."""
-    rows = [
-        (
-            worker.worker_id,
-            worker.team_id,
-            worker.role,
-            worker.fte,
-            worker.qualified,
-            experience_grade(worker, as_at, policy).value,
-            case_capacity(worker, as_at, policy, calendar),
+    worker_id, team_id, role, fte, qualified, grade, capacity. The same rules as
+    `engine.workforce.experience_grade` and `case_capacity`, over the whole column."""
+    rules = policy.caseload
+    in_post = data.workers.filter(
+        (pl.col("start_date") <= as_at)
+        & (pl.col("end_date").is_null() | (pl.col("end_date") >= as_at))
+    )
+    graded = in_post.with_columns(grade=_grade(as_at, policy))
+    factor = (
+        pl.when(pl.col("grade") == Grade.ASYE.value)
+        .then(rules.asye_capacity_factor)
+        .when(pl.col("grade") == Grade.FSW.value)
+        .then(rules.fsw_capacity_factor)
+        .otherwise(1.0)
+    )
+    away = _absent_fraction(data, as_at, policy, calendar)
+    return (
+        graded.join(away, on="worker_id", how="left")
+        .with_columns(
+            qualified=pl.col("qualified").fill_null(False),
+            capacity=pl.col("fte")
+            * (rules.points_per_fte - rules.non_case_reserve_points)
+            * factor
+            * (1 - pl.col("absent").fill_null(0.0)),
         )
-        for worker in worker_facts(data)
-        if worker.in_post(as_at)
-    ]
-    return pl.DataFrame(
-        rows,
-        schema={
-            "worker_id": pl.Int64(),
-            "team_id": pl.Int64(),
-            "role": pl.String(),
-            "fte": pl.Float64(),
-            "qualified": pl.Boolean(),
-            "grade": pl.String(),
-            "capacity": pl.Float64(),
-        },
-        orient="row",
+        .select("worker_id", "team_id", "role", "fte", "qualified", "grade", "capacity")
+    )
+
+
+def _grade(as_at: dt.date, policy: Policy) -> pl.Expr:
+    """engine.workforce.experience_grade as an expression (domain.md §1)."""
+    qualified = pl.col("qualified").fill_null(False) & pl.col("qualification_date").is_not_null()
+    since = pl.col("qualification_date")
+    asye_months = f"{policy.experience.asye_months}mo"
+    started_newly_qualified = pl.col("start_date") < since.dt.offset_by(asye_months)
+    asye_ends = pl.max_horizontal(since, pl.col("start_date")).dt.offset_by(asye_months)
+    experienced_from = since.dt.offset_by(f"{12 * policy.experience.experienced_years}mo")
+    return (
+        pl.when(~qualified)
+        .then(pl.lit(Grade.FSW.value))
+        .when(pl.col("role").is_in(sorted(SENIOR_ROLES)))
+        .then(pl.lit(Grade.SENIOR.value))
+        .when(started_newly_qualified & (pl.lit(as_at) < asye_ends))
+        .then(pl.lit(Grade.ASYE.value))
+        .when(pl.lit(as_at) < experienced_from)
+        .then(pl.lit(Grade.SW.value))
+        .otherwise(pl.lit(Grade.EXPERIENCED_SW.value))
+    )
+
+
+def _absent_fraction(
+    data: CaseData, as_at: dt.date, policy: Policy, calendar: WorkingDayCalendar
+) -> pl.DataFrame:
+    """Share of the absence window's working days each worker is on planned absence (R-CL-3):
+    the same window for everyone, so it is worked out once; overlapping absences count a day
+    once."""
+    window = policy.caseload.absence_window_working_days
+    if window <= 0 or data.absences.is_empty():
+        return pl.DataFrame(schema={"worker_id": pl.Int64(), "absent": pl.Float64()})
+    first = as_at if calendar.is_working_day(as_at) else calendar.add(as_at, 1)
+    days = pl.DataFrame({"day": [first, *(calendar.add(first, n) for n in range(1, window))]})
+    return (
+        data.absences.filter((pl.col("end") >= first) & (pl.col("start") <= days["day"].max()))
+        .join(days, how="cross")
+        .filter(pl.col("day").is_between(pl.col("start"), pl.col("end")))
+        .group_by("worker_id")
+        .agg(absent=pl.col("day").n_unique() / window)
     )
