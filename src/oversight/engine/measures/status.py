@@ -127,5 +127,15 @@ def _absent_fraction(
         .join(days, how="cross")
         .filter(pl.col("day").is_between(pl.col("start"), pl.col("end")))
         .group_by("worker_id")
-        .agg(absent=pl.col("day").n_unique() / window)
+        .agg(days=pl.col("day").n_unique())
+        # Python's k / window, looked up: polars divides by a constant as × 1/window, which is a
+        # bit off (7/20 ≠ 7 × 0.05) and would disagree with the team page's capacity.
+        .select(
+            "worker_id",
+            absent=pl.col("days").replace_strict(
+                list(range(window + 1)),
+                [k / window for k in range(window + 1)],
+                return_dtype=pl.Float64,
+            ),
+        )
     )
