@@ -27,6 +27,8 @@ def open_allocations(data: CaseData, as_at: dt.date) -> pl.DataFrame:
     # recorded at allocation).
     latest = (
         data.complexity.filter(pl.col("assessed_on") <= as_at)
+        # Only the children with an open allocation matter: most of the history is closed cases.
+        .join(allocations.select("child_id").unique(), on="child_id", how="semi")
         .group_by("child_id")
         .agg(
             pl.col("level").get(pl.col("assessed_on").arg_max()).alias("reassessed_level"),
