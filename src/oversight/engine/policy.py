@@ -148,6 +148,8 @@ class SupervisionPolicy:
     write_up_working_days: int = 5
     case_oversight_weeks: int = 8
     cp_case_oversight_weeks: int = 4
+    # Job roles not held to supervision intervals here (supervised outside the team structure).
+    unsupervised_roles: tuple[str, ...] = ("SM", "LM", "IO")
 
 
 @dataclass(frozen=True)

@@ -998,3 +998,33 @@ def test_r_sv_1_to_5_engine_agrees_with_day_by_day_reference(
 ) -> None:
     data, ctx = scenario
     assert supervision(data, ctx) == reference(data, ctx)
+
+
+def test_r_sv_3_unsupervised_roles_come_from_the_policy() -> None:
+    """A locality manager never seen in supervision is not overdue by default; with no
+    unsupervised roles configured, they are (R-SV-3, policy supervision.unsupervised_roles)."""
+    data = CaseData.of(
+        workers=pl.DataFrame(
+            {
+                "worker_id": [1],
+                "name": ["Lou"],
+                "role": ["LM"],
+                "team_id": [None],
+                "qualified": [True],
+                "qualification_date": [dt.date(2000, 1, 1)],
+                "start_date": [dt.date(2020, 1, 1)],
+                "end_date": [None],
+                "fte": [1.0],
+                "supervisor_id": [None],
+            },
+            schema_overrides={"team_id": pl.Int64, "end_date": pl.Date, "supervisor_id": pl.Int64},
+        ),
+    )
+    calendar = WorkingDayCalendar.england()
+    as_at = dt.date(2023, 6, 14)
+    for policy, expected in [
+        (Policy(), 0),
+        (Policy(supervision=SupervisionPolicy(unsupervised_roles=())), 1),
+    ]:
+        ctx = Context(as_at, Period(dt.date(2023, 1, 1), as_at), policy, calendar)
+        assert supervision(data, ctx)["supervision.overdue_workers"].value == expected

@@ -40,9 +40,6 @@ from oversight.engine.workforce import SENIOR_ROLES, Grade
 
 FAMILY = "supervision"
 
-# Roles outside line supervision by a team manager: safeguarding and locality managers and
-# information officers (domain.md §1). Team managers are supervised too, so they stay in.
-UNSUPERVISED_ROLES = ("SM", "LM", "IO")
 
 FORMAL = "formal"
 HOLDER = CaseRole.CASE_HOLDER.value
@@ -53,7 +50,8 @@ MEASURES: list[Measure] = [
         "supervision.compliance_rate",
         "Supervision compliance (worker-months)",
         "R-SV-1, R-SV-2: of the calendar months (in the period, up to the as-at date) each "
-        "worker was in post (every role but SM, LM and IO; a starter or leaver is judged over "
+        "worker was in post (every role but the policy's unsupervised roles, by default SM, "
+        "LM and IO; a starter or leaver is judged over "
         "their days in post), the share in which every supervision due date was met. Only "
         "formal sessions of at least the minimum length (default 90 minutes) count. From the "
         "start in post and from each counting session the next is due after the interval in "
@@ -71,7 +69,8 @@ MEASURES: list[Measure] = [
     Measure(
         "supervision.overdue_workers",
         "Workers overdue supervision",
-        "R-SV-1, R-SV-3: workers in post at the as-at date (all roles but SM, LM and IO) whose "
+        "R-SV-1, R-SV-3: workers in post at the as-at date (all roles but the policy's "
+        "unsupervised ones, by default SM, LM and IO) whose "
         "next supervision was due before it: next due = the later of their last counting formal "
         "session and their start in post, plus the interval in force on that day. The breakdown "
         "gives each overdue worker's calendar days overdue.",
@@ -141,8 +140,8 @@ def supervision(data: CaseData, ctx: Context) -> dict[str, Result]:
 
 
 def supervised_workers(data: CaseData, ctx: Context) -> pl.DataFrame:
-    """Workers started by `as_at` who are supervised (not SM, LM or IO), with their R-SV-1
-    milestones: `in_post_from` (the start in post the chain begins at: for an ASYE the later of
+    """Workers started by `as_at` who are supervised (not the policy's unsupervised roles),
+    with their R-SV-1 milestones: `in_post_from` (the start in post the chain begins at: for an ASYE the later of
     qualifying and starting), `weekly_until`, `fortnightly_until` and `asye_until` (null for
     anyone who is never an ASYE), `fsw`, and `last_day` (the last day in post known at as_at)."""
     rules = ctx.policy.supervision
@@ -158,7 +157,10 @@ def supervised_workers(data: CaseData, ctx: Context) -> pl.DataFrame:
     )
     return (
         data.workers.filter(
-            ~pl.col("role").is_in(UNSUPERVISED_ROLES) & (pl.col("start_date") <= ctx.as_at)
+            # Safeguarding and locality managers and information officers are supervised
+            # outside the team structure by default; team managers stay in (policy setting).
+            ~pl.col("role").is_in(list(ctx.policy.supervision.unsupervised_roles))
+            & (pl.col("start_date") <= ctx.as_at)
         )
         .with_columns(fsw=fsw, asye=asye, qualified_on=qualified_on)
         .with_columns(
