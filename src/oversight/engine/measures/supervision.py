@@ -142,8 +142,9 @@ def supervision(data: CaseData, ctx: Context) -> dict[str, Result]:
 def supervised_workers(data: CaseData, ctx: Context) -> pl.DataFrame:
     """Workers started by `as_at` who are supervised (not the policy's unsupervised roles),
     with their R-SV-1 milestones: `in_post_from` (the start in post the chain begins at: for
-    an ASYE the later of qualifying and starting), `weekly_until`, `fortnightly_until` and `asye_until` (null for
-    anyone who is never an ASYE), `fsw`, and `last_day` (the last day in post known at as_at)."""
+    an ASYE the later of qualifying and starting), `weekly_until`, `fortnightly_until` and
+    `asye_until` (null for anyone who is never an ASYE), `fsw`, and `last_day` (the last day
+    in post known at as_at)."""
     rules = ctx.policy.supervision
     asye_months = ctx.policy.experience.asye_months
     qualified_on = pl.when(pl.col("qualified")).then(pl.col("qualification_date")).otherwise(None)
