@@ -62,3 +62,11 @@ def test_bad_values_name_the_setting(data: dict[str, object], path: str, message
     with pytest.raises(PolicyError) as error:
         Policy.from_dict(data)
     assert (error.value.path, error.value.message) == (path, message)
+
+
+def test_settings_are_listed_by_dotted_path() -> None:
+    settings = Policy().settings()
+    assert settings["timescales.single_assessment_days"] == 45
+    assert settings["caseload.complexity_weights.3"] == 8
+    assert settings["calendar.extra_closure_days"] == []
+    assert len(settings) == 56

@@ -167,11 +167,26 @@ class Policy:
         """JSON-ready form (dates as ISO text, dict keys as text)."""
         return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
+    def settings(self) -> dict[str, Any]:
+        """Every setting by its dotted path (`caseload.complexity_weights.3`), JSON-ready: the
+        form the settings page shows and the audit trail records changes in."""
+        return _flatten(self.to_dict())
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Policy:
         """Validate stored JSON; missing settings take their defaults, unknown ones are errors."""
         policy: Policy = _load(cls, data, "policy")
         return policy
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def _dump(value: Any) -> Any:

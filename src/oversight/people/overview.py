@@ -41,12 +41,7 @@ class Deadline:
 class Deadlines:
     overdue: list[Deadline]
     due_soon: list[Deadline]
-    open_in_time: int  # open, with more than the due-soon margin left
-    due_soon_days: int  # the margin itself, from the policy (R-TS-10)
-
-    @property
-    def missing_reasons(self) -> int:
-        return sum(1 for d in self.overdue if d.status.missing_delay_reason)
+    due_soon_days: int  # the margin, from the policy (R-TS-10)
 
 
 @dataclass(frozen=True)
@@ -156,6 +151,5 @@ def _deadlines(
     return Deadlines(
         overdue=[deadline(s) for s in statuses if s.state == TimelinessState.OVERDUE],
         due_soon=[deadline(s) for s in statuses if s.state == TimelinessState.DUE_SOON],
-        open_in_time=sum(1 for s in statuses if s.state == TimelinessState.OPEN),
         due_soon_days=policy.timescales.due_soon_days,
     )

@@ -38,15 +38,5 @@ def save_policy(*, policy: Policy, by: User | None, note: str) -> PolicyVersion:
 
 
 def _changes(before: Policy, after: Policy) -> dict[str, list[object]]:
-    old, new = _leaves(before.to_dict()), _leaves(after.to_dict())
+    old, new = before.settings(), after.settings()
     return {path: [old.get(path), new[path]] for path in new if old.get(path) != new[path]}
-
-
-def _leaves(data: dict[str, object], prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            out.update(_leaves(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out

@@ -33,8 +33,8 @@ class Setting:
 
 
 def settings_of(policy: Policy) -> list[Setting]:
-    current = _flatten(policy.to_dict())
-    defaults = _flatten(DEFAULT_POLICY.to_dict())
+    current = policy.settings()
+    defaults = DEFAULT_POLICY.settings()
     return [
         Setting(
             path=path,
@@ -49,10 +49,9 @@ def settings_of(policy: Policy) -> list[Setting]:
 
 def policy_from_form(data: dict[str, str]) -> Policy:
     """Read submitted text back into a validated policy; PolicyError names the bad setting."""
-    defaults = _flatten(DEFAULT_POLICY.to_dict())
-    current_paths = _flatten(Policy().to_dict())
+    defaults = DEFAULT_POLICY.settings()
     nested: dict[str, Any] = {}
-    for path in current_paths:
+    for path in defaults:
         raw = data.get(path, "").strip()
         value = _parse(path, raw, defaults.get(path))
         node = nested
@@ -61,17 +60,6 @@ def policy_from_form(data: dict[str, str]) -> Policy:
             node = node.setdefault(part, {})
         node[leaf] = value
     return Policy.from_dict(nested)
-
-
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, path + "."))
-        else:
-            flat[path] = value
-    return flat
 
 
 def _label(path: str) -> str:
