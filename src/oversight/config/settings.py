@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "oversight.actionplan",
     "oversight.demo",
     "oversight.reports",
+    "oversight.interchange",
 ]
 
 MIDDLEWARE = [

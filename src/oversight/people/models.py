@@ -83,6 +83,12 @@ class Worker(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supervisees"
     )
     swe_number = models.CharField("Social Work England number", max_length=20, blank=True)
+    # An Annex A import knows a worker only by name: their details are then still to confirm.
+    needs_details = models.BooleanField(
+        default=False,
+        help_text="Created by an import from a name alone: confirm role, qualification, "
+        "start date and FTE",
+    )
 
     class Meta:
         ordering = ["name"]
