@@ -32,6 +32,11 @@ NFA_CLOSURE_REASON = "RC8"
 def store_people_named(ctx: StoreContext, extract: Extract) -> None:
     """Teams and workers named in "Allocated Team" / "Allocated Worker" columns."""
     first_seen: dict[str, tuple[dt.date | None, Row]] = {}
+    team_names = {
+        normalise_name(r.values["team"]) for r in extract.rows("children") if r.values.get("team")
+    }
+    if team_names:
+        ctx.count("teams").unchanged += len(team_names & set(ctx.teams))
     for row in extract.rows("children"):
         ctx.team_id(row.values.get("team"), row)
         name = row.values.get("worker")
@@ -147,9 +152,7 @@ def store_referrals(ctx: StoreContext, extract: Extract) -> None:
     if not rows:
         return
     merged = merge(rows, "referrals", ctx)
-    held = {
-        (r.child_id, r.date): r for r in Referral.objects.filter(child__local_authority=ctx.la)
-    }
+    held = {(r.child_id, r.date): r for r in Referral.objects.filter(child__local_authority=ctx.la)}
     new, changed, fields, from_file = [], [], set(), {}
     for (child_id, day), row in merged.items():
         child = ctx.children[child_id]
@@ -305,11 +308,11 @@ def store_s47(ctx: StoreContext, extract: Extract) -> None:
 
 def store_cp_plans(ctx: StoreContext, extract: Extract) -> None:
     rows = extract.rows("cp_plans")
-    if rows:
-        _check_one_open_plan(ctx, rows)
-        if ctx.report.errors:
-            return
-    _store_plans(ctx, extract)
+    if not rows:
+        return
+    _check_one_open_plan(ctx, rows)
+    if not ctx.report.errors:
+        _store_plans(ctx, extract)
 
 
 def _check_one_open_plan(ctx: StoreContext, rows: list[Row]) -> None:
@@ -382,7 +385,10 @@ def _store_reviews(ctx: StoreContext, extract: Extract) -> None:
         )
     )
     wanted = {
-        (plans[(ctx.children[r.values["la_child_id"]], r.values["plan_start_date"])], r.values["date"])
+        (
+            plans[(ctx.children[r.values["la_child_id"]], r.values["plan_start_date"])],
+            r.values["date"],
+        )
         for r in rows
     }
     new = [ChildProtectionReview(plan_id=plan, date=day) for plan, day in wanted - held]
