@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -148,10 +148,8 @@ def test_the_cli_prints_the_documented_json_for_a_dry_run(
 def test_fuzzed_bytes_are_either_read_or_refused(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.xlsx"
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(FileRefused):
         read_annex_a(path)
-    except FileRefused:
-        pass
 
 
 @settings(
@@ -163,7 +161,7 @@ def test_fuzzed_bytes_are_either_read_or_refused(tmp_path: Path, data: bytes) ->
             st.one_of(
                 st.none(),
                 st.text(max_size=12),
-                st.floats(allow_nan=False),
+                st.floats(allow_nan=False, allow_infinity=False),
                 st.integers(-(10**6), 10**6),
                 st.dates(),
             ),
@@ -191,10 +189,8 @@ def test_cell_parsers_return_a_value_or_raise_cell_error(value: object) -> None:
         cells.whole_number,
         cells.identifier,
     ):
-        try:
+        with contextlib.suppress(cells.CellError):
             parse(value)
-        except cells.CellError:
-            pass
 
 
 def test_a_formula_in_a_date_cell_is_an_error_naming_the_formula() -> None:

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
 from oversight.audit.actions import record_event
@@ -64,7 +64,7 @@ def run_import(
     path: Path,
     la: LocalAuthority,
     *,
-    user: AbstractBaseUser | AnonymousUser | None,
+    user: User | AnonymousUser | None,
     dry_run: bool,
     progress: Progress | None = None,
     file_name: str | None = None,
@@ -95,7 +95,7 @@ def run_import(
     return run, report
 
 
-def _finish(run: ImportRun, report: ImportReport, user: AbstractBaseUser | None) -> None:
+def _finish(run: ImportRun, report: ImportReport, user: User | None) -> None:
     run.report = report.as_json()
     run.finished_at = timezone.now()
     if report.committed:
@@ -106,7 +106,7 @@ def _finish(run: ImportRun, report: ImportReport, user: AbstractBaseUser | None)
         run.status = ImportRun.Status.CHECKED
     run.save()
     record_event(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         kind=AuditEvent.Kind.IMPORT,
         what=f"{run.get_kind_display()}: {run.file_name} ({run.get_status_display().lower()})",
         object_type="import",

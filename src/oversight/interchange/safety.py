@@ -81,11 +81,11 @@ def _check_parts(parts: list[zipfile.ZipInfo], limits: Limits) -> None:
         if part.flag_bits & 0x1:
             raise FileRefused("the workbook has encrypted parts")
         expanded += part.file_size
-        big = part.file_size > 1024 * 1024
-        if big and part.file_size > limits.max_ratio * max(part.compress_size, 1):
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size > 1024 * 1024 and ratio > limits.max_ratio:
             raise FileRefused(
-                f"the workbook part {part.filename} expands {part.file_size // max(part.compress_size, 1)} "
-                "times: refused as a possible zip bomb"
+                f"the workbook part {part.filename} expands {ratio} times: refused as a "
+                "possible zip bomb"
             )
     if expanded > limits.max_expanded_bytes:
         raise FileRefused(

@@ -8,6 +8,7 @@ records; referrals before the assessments and s47s that link to them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -21,7 +22,14 @@ from oversight.cases.models import (
     Section47,
 )
 from oversight.interchange.extract import Extract, Row
-from oversight.interchange.store import BATCH, StoreContext, merge, normalise_name, update_fields
+from oversight.interchange.store import (
+    BATCH,
+    StoreContext,
+    StoreFunction,
+    merge,
+    normalise_name,
+    update_fields,
+)
 
 # domain.md §2 / CIN census: an NFA referral is closed on the day it was made. Annex A has no
 # closure for it (List 6 lists children in need), so Oversight records it closed on its date
@@ -128,7 +136,7 @@ def store_contacts(ctx: StoreContext, extract: Extract) -> None:
             "child_id", "date", "source"
         )
     )
-    new = []
+    new: list[Contact] = []
     count = ctx.count("contacts")
     for (child, day, source), n in in_file.items():
         extra = n - held[(child, day, source)]
@@ -194,7 +202,7 @@ def _check_episodes(
         by_child[referral.child_id].append(referral)
     for episodes in by_child.values():
         episodes.sort(key=lambda r: r.date)
-        for earlier, later in zip(episodes, episodes[1:], strict=False):
+        for earlier, later in itertools.pairwise(episodes):
             if earlier.closure_date is not None and earlier.closure_date <= later.date:
                 continue
             row = from_file.get((later.child_id, later.date)) or from_file.get(
@@ -398,7 +406,7 @@ def _store_reviews(ctx: StoreContext, extract: Extract) -> None:
     count.unchanged += len(wanted & held)
 
 
-CASE_STEPS = [
+CASE_STEPS: list[tuple[str, StoreFunction]] = [
     ("workers", store_people_named),
     ("children", store_children),
     ("contacts", store_contacts),
