@@ -165,6 +165,13 @@ def three_worker_team(db: None) -> Scene:
 
 
 @pytest.fixture(autouse=True)
+def _imports_in_the_test(settings: Any, tmp_path: Any) -> None:
+    """Imports run in the request (the test's transaction), uploads kept in a temporary folder."""
+    settings.OVERSIGHT_IMPORTS_IN_BACKGROUND = False
+    settings.OVERSIGHT_IMPORT_DIR = tmp_path / "imports"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     """PBKDF2 is deliberately slow; tests check behaviour, not hashing strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

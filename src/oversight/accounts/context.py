@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("My caseload", reverse("my-caseload")))
     if scope.breadth >= Breadth.SUPERVISEES:
         items.append(("Teams", reverse("teams")))
+    if scope.roles & {AccessRole.INFORMATION_OFFICER, AccessRole.ADMINISTRATOR}:
+        items.append(("Imports", reverse("imports")))
     if AccessRole.ADMINISTRATOR in scope.roles:
         items.append(("Policy settings", reverse("policy")))
     current = request.path

@@ -144,6 +144,12 @@ STORAGES = {
 # The council's name in the page header (its own branding, never the crown).
 OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "")
 
+# Imports: the largest file accepted, where uploads wait to be imported (never served), and
+# whether uploads are imported in a background thread (off in tests, which need one transaction).
+OVERSIGHT_IMPORT_MAX_MB = int(os.environ.get("OVERSIGHT_IMPORT_MAX_MB", "100"))
+OVERSIGHT_IMPORT_DIR = VAR_DIR / "imports"
+OVERSIGHT_IMPORTS_IN_BACKGROUND = os.environ.get("OVERSIGHT_IMPORTS_IN_BACKGROUND", "1") == "1"
+
 # Sessions end when the browser closes and after 8 hours at most; cookies are never readable by
 # scripts.
 SESSION_COOKIE_AGE = 8 * 60 * 60

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("oversight.accounts.urls")),
     path("", include("oversight.people.urls")),
     path("", include("oversight.policy.urls")),
+    path("", include("oversight.interchange.urls")),
     path("django-admin/", admin.site.urls),
 ]

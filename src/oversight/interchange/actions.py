@@ -16,6 +16,8 @@ from django.utils import timezone
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
 from oversight.interchange.annex_a import read_annex_a
+from oversight.interchange.cin_census import read_cin_census
+from oversight.interchange.csv_templates import read_csv
 from oversight.interchange.extract import Extract
 from oversight.interchange.models import ImportRun
 from oversight.interchange.report import ImportReport, Problem
@@ -31,7 +33,19 @@ def _annex_a(path: Path, progress: Progress | None) -> Extract:
     return read_annex_a(path, progress=progress)
 
 
-READERS: dict[str, Reader] = {ImportRun.Kind.ANNEX_A: _annex_a}
+def _cin(path: Path, progress: Progress | None) -> Extract:
+    return read_cin_census(path, progress=progress)
+
+
+def _csv(path: Path, progress: Progress | None) -> Extract:
+    return read_csv(path, progress=progress)  # the template is told from the headings
+
+
+READERS: dict[str, Reader] = {
+    ImportRun.Kind.ANNEX_A: _annex_a,
+    ImportRun.Kind.CIN: _cin,
+    ImportRun.Kind.CSV: _csv,
+}
 
 
 class NoCouncil(ValueError):
@@ -69,10 +83,24 @@ def run_import(
     progress: Progress | None = None,
     file_name: str | None = None,
 ) -> tuple[ImportRun, ImportReport]:
-    """Import one file; returns the recorded run and its report. Nothing is written on a dry
-    run or when the report has any error."""
+    """Import one file now; returns the recorded run and its report. Nothing is written on a
+    dry run or when the report has any error."""
+    run = begin_import(kind, path, la, user=user, dry_run=dry_run, file_name=file_name)
+    return run, execute(run, path, progress)
+
+
+def begin_import(
+    kind: str,
+    path: Path,
+    la: LocalAuthority,
+    *,
+    user: User | AnonymousUser | None,
+    dry_run: bool,
+    file_name: str | None = None,
+) -> ImportRun:
+    """Record an import waiting to run (the upload page runs it in the background)."""
     known_user = user if user is not None and user.is_authenticated else None
-    run = ImportRun.objects.create(
+    return ImportRun.objects.create(
         kind=kind,
         file_name=file_name or path.name,
         file_sha256=file_digest(path),
@@ -81,18 +109,23 @@ def run_import(
         user=known_user,
         username=known_user.get_username() if known_user else "",
         dry_run=dry_run,
-        status=ImportRun.Status.RUNNING,
+        status=ImportRun.Status.WAITING,
         started_at=timezone.now(),
     )
+
+
+def execute(run: ImportRun, path: Path, progress: Progress | None = None) -> ImportReport:
+    """Read and store the run's file, then record the outcome and audit it."""
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
     try:
-        extract = READERS[kind](path, progress)
+        extract = READERS[run.kind](path, progress)
     except FileRefused as refused:
         report = ImportReport(problems=[Problem(run.file_name, None, None, None, str(refused))])
     else:
         run.rows_read = extract.rows_read
-        report = store(extract, la, dry_run=dry_run)
-    _finish(run, report, known_user)
-    return run, report
+        report = store(extract, run.local_authority, dry_run=run.dry_run)
+    _finish(run, report, run.user)
+    return report
 
 
 def _finish(run: ImportRun, report: ImportReport, user: User | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 
@@ -37,6 +39,22 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
+    # Where an uploaded file waits between its dry run and the import (deleted afterwards).
+    upload_path = models.CharField(max_length=255, blank=True)
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.WAITING, self.Status.RUNNING)
+
+    @property
+    def may_be_imported(self) -> bool:
+        """A clean dry run of an upload still on disk can be imported as it was checked."""
+        return (
+            self.dry_run
+            and self.status == self.Status.CHECKED
+            and bool(self.upload_path)
+            and Path(self.upload_path).is_file()
+        )
 
     class Meta:
         ordering = ["-started_at", "-id"]

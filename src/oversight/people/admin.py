@@ -16,8 +16,17 @@ class AbsenceInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Worker)
 class WorkerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "role", "team", "qualified", "qualification_date", "fte", "supervisor"]
-    list_filter = ["role", "team", "agency"]
+    list_display = [
+        "name",
+        "role",
+        "team",
+        "qualified",
+        "qualification_date",
+        "fte",
+        "supervisor",
+        "needs_details",
+    ]
+    list_filter = ["role", "team", "agency", "needs_details"]
     search_fields = ["name", "swe_number"]
     autocomplete_fields = ["supervisor", "user"]
     inlines = [AbsenceInline]

@@ -7,3 +7,22 @@ import { initAll } from "./build/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// An import being checked or saved: keep its progress line current (a polite live region), and
+// show the report when it is ready. Without JavaScript the page offers a refresh link instead.
+const importStatus = document.querySelector("[data-import-status]");
+if (importStatus) {
+  const line = document.getElementById("import-progress");
+  const poll = async () => {
+    const response = await fetch(importStatus.dataset.importStatus, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const status = await response.json();
+    if (status.finished) {
+      window.location.reload();
+      return;
+    }
+    line.textContent = `${status.status_label}: ${status.rows_read} rows read so far.`;
+    window.setTimeout(poll, 2000);
+  };
+  window.setTimeout(poll, 1000);
+}
