@@ -80,6 +80,8 @@ PAGES = [
     ("ben", "/my/caseload/?as_at=" + AS_AT.isoformat()),
     ("ben", "/my/caseload/?as_at=not-a-date"),
     ("admin", "/settings/policy/"),
+    ("admin", "/imports/"),
+    ("admin", "/exports/annex-a/?day=31&month=2&year=2023&download=1"),
     ("tm", "/workers/{alice}/?as_at=" + AS_AT.isoformat()),
 ]
 

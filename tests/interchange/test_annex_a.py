@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from oversight.cases.models import (
+    Allocation,
     Assessment,
     Child,
     ChildProtectionPlan,
@@ -214,6 +215,7 @@ def test_annex_a_import_stores_exactly_what_the_workbook_says(
         "s47": TableCount(new=1),
         "cp_plans": TableCount(new=1),
         "cp_reviews": TableCount(new=1),
+        "allocations": TableCount(new=1),
     }
     team = Team.objects.get()
     children = {c.la_child_id: c for c in Child.objects.all()}
@@ -271,6 +273,38 @@ def test_annex_a_import_stores_exactly_what_the_workbook_says(
     plan = ChildProtectionPlan.objects.get()
     assert (plan.start_date, plan.end_date, plan.category) == (D(2023, 3, 24), None, "PHY")
     assert list(ChildProtectionReview.objects.values_list("date", flat=True)) == [D(2023, 6, 9)]
+    # C1's episode is open and Ann Smith is named from the referral on: she holds the case
+    # from the first date naming her. C2's NFA episode is closed, so no allocation.
+    allocation = Allocation.objects.get()
+    assert (allocation.child.la_child_id, allocation.worker, allocation.role) == (
+        "C1",
+        ann,
+        "holder",
+    )
+    assert (allocation.start_date, allocation.end_date, allocation.complexity_level) == (
+        D(2023, 3, 3),
+        None,
+        1,
+    )
+    assert allocation.rationale.startswith("Allocated worker as reported by the Annex A extract")
+
+
+def test_oversights_own_allocation_is_kept_when_annex_a_names_someone_else(
+    tmp_path: Path, council: LocalAuthority
+) -> None:
+    path = messy_workbook(tmp_path / "a.xlsx")
+    store(read_annex_a(path), council, dry_run=False)
+    bob = WorkerFactory(name="Bob Jones", team=Team.objects.get())
+    Allocation.objects.update(worker=bob, start_date=D(2023, 3, 10))
+
+    report = store(read_annex_a(path), council, dry_run=False)
+
+    assert report.tables["allocations"] == TableCount(unchanged=1)
+    assert [p.reason for p in report.warnings if p.value == "Ann Smith"] == [
+        "Oversight records Bob Jones as holding this case since 10/03/2023; "
+        "Oversight's record is kept"
+    ]
+    assert Allocation.objects.get().worker == bob
 
 
 def test_importing_the_same_workbook_twice_changes_nothing(
@@ -488,6 +522,7 @@ def test_the_liia_tools_sample_imports_with_warnings_only(db: None) -> None:
         "s47": 5,
         "cp_plans": 7,
         "cp_reviews": 5,
+        "allocations": 6,  # the six open List 3 referrals; List 6's episodes name no worker
     }
     worker = Worker.objects.get(name="Dustin Hazlett")  # the non-breaking space made ordinary
     assert worker.needs_details

@@ -149,6 +149,8 @@ def ethnicity(value: object) -> str:
     if is_blank(value):
         return ""
     cleaned = LETTER_PREFIX.sub("", text(value)).split(":")[0].split(" ")[0].upper()
+    if cleaned == "UNKNOWN":  # Ofsted's "u) UNKNOWN": no census code
+        return ""
     if re.fullmatch(r"[A-Z]{4}", cleaned):
         return cleaned
     raise CellError("expected a four-letter census ethnicity code such as WBRI")

@@ -22,6 +22,7 @@ from oversight.cases.models import (
     Section47,
 )
 from oversight.interchange.extract import Extract, Row
+from oversight.interchange.store_reported import store_reported_allocations
 from oversight.interchange.store import (
     BATCH,
     StoreContext,
@@ -414,4 +415,5 @@ CASE_STEPS: list[tuple[str, StoreFunction]] = [
     ("assessments", store_assessments),
     ("s47", store_s47),
     ("cp_plans", store_cp_plans),
+    ("allocations", store_reported_allocations),
 ]

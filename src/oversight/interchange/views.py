@@ -6,6 +6,8 @@ the import itself is a second, deliberate step from the report page, on the same
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,15 @@ from oversight.accounts.roles import AccessRole
 from oversight.accounts.scope import scope_of
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
+from oversight.cases.queries import cases_visible_to
+from oversight.engine.periods import add_months
 from oversight.interchange.actions import NoCouncil, begin_import, council_for, file_digest
+from oversight.interchange.annex_a_export import ExportPeriod, write_annex_a
 from oversight.interchange.background import start
 from oversight.interchange.forms import UploadForm
 from oversight.interchange.models import ImportRun
 from oversight.people.models import LocalAuthority
+from oversight.people.views import as_at_from
 
 IMPORTING_ROLES = frozenset({AccessRole.INFORMATION_OFFICER, AccessRole.ADMINISTRATOR})
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_csv"
@@ -162,3 +168,36 @@ def csv_template(request: HttpRequest, name: str) -> FileResponse:
         raise Http404("No such template")
     path = TEMPLATES_DIR / f"{name}.csv"
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"oversight-{name}.csv")
+
+
+PERIODS = {"6": "6 months (Ofsted's Annex A period)", "12": "12 months", "24": "24 months"}
+
+
+@login_required
+@require_GET
+def export_annex_a(request: HttpRequest) -> HttpResponse:
+    """Annex A from Oversight's data, for the cases this user may see, as at a date."""
+    la = _council_for_importer(request)
+    as_at, date_error = as_at_from(request)
+    months = request.GET.get("months", "6")
+    if request.GET.get("download") and not date_error and months in PERIODS:
+        period = ExportPeriod(add_months(as_at, -int(months)) + dt.timedelta(days=1), as_at)
+        buffer = io.BytesIO()
+        counts = write_annex_a(buffer, cases_visible_to(request.user), period)
+        record_event(
+            user=request.user,
+            kind=AuditEvent.Kind.EXPORT,
+            what=f"Annex A export as at {as_at:%d/%m/%Y} ({la.name})",
+            object_type="export",
+            detail={"as_at": str(as_at), "period_start": str(period.start), "rows": counts},
+            request=request,
+        )
+        buffer.seek(0)
+        name = f"annex-a-{la.code}-{as_at.isoformat()}.xlsx"
+        return FileResponse(buffer, as_attachment=True, filename=name)
+    return render(
+        request,
+        "interchange/export_annex_a.html",
+        {"as_at": as_at, "date_error": date_error, "months": months, "periods": PERIODS},
+        status=400 if date_error else 200,
+    )
