@@ -49,6 +49,17 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+# domain.md §2 / CIN census: an NFA referral is closed on the day it was made. Annex A has no
+# closure for it (List 6 lists children in need), so it is recorded closed on its date with
+# reason RC8 unless the file gives a closure. See docs/importing.md.
+NFA_CLOSURE_REASON = "RC8"
+
+
+def normalise_name(name: str) -> str:
+    """Names match whatever their case or spacing (non-breaking spaces included)."""
+    return " ".join(name.replace("\xa0", " ").split()).casefold()
+
+
 @dataclass
 class Row:
     """One record as read, with where it came from (for problems)."""

@@ -42,6 +42,9 @@ class ImportRun(models.Model):
     # Where an uploaded file waits between its dry run and the import (deleted afterwards).
     upload_path = models.CharField(max_length=255, blank=True)
 
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
     @property
     def finished(self) -> bool:
         return self.status not in (self.Status.WAITING, self.Status.RUNNING)
@@ -55,6 +58,3 @@ class ImportRun(models.Model):
             and bool(self.upload_path)
             and Path(self.upload_path).is_file()
         )
-
-    class Meta:
-        ordering = ["-started_at", "-id"]

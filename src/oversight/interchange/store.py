@@ -15,17 +15,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from oversight.cases.models import Child
-from oversight.interchange.extract import TABLES, Extract, Row
+from oversight.interchange.extract import TABLES, Extract, Row, normalise_name
 from oversight.interchange.report import ImportReport, Problem, Severity, TableCount
 from oversight.people.models import LocalAuthority, Locality, Team, Worker
 
 IMPORTED_TEAMS_LOCALITY = "Teams added by import"
 BATCH = 1000
-
-
-def normalise_name(name: str) -> str:
-    """Names match whatever their case or spacing (non-breaking spaces included)."""
-    return " ".join(name.replace("\xa0", " ").split()).casefold()
 
 
 class StoreContext:
@@ -182,8 +177,9 @@ StoreFunction = Callable[[StoreContext, Extract], None]
 def default_steps() -> list[tuple[str, StoreFunction]]:
     """Every table's store function, in the order tables depend on each other."""
     from oversight.interchange.store_cases import CASE_STEPS
+    from oversight.interchange.store_workforce import STEPS_AFTER_CASES, STEPS_BEFORE_CASES
 
-    return CASE_STEPS
+    return STEPS_BEFORE_CASES + CASE_STEPS + STEPS_AFTER_CASES
 
 
 def store(

@@ -21,8 +21,7 @@ from oversight.cases.models import (
     Referral,
     Section47,
 )
-from oversight.interchange.extract import Extract, Row
-from oversight.interchange.store_reported import store_reported_allocations
+from oversight.interchange.extract import NFA_CLOSURE_REASON, Extract, Row
 from oversight.interchange.store import (
     BATCH,
     StoreContext,
@@ -31,11 +30,7 @@ from oversight.interchange.store import (
     normalise_name,
     update_fields,
 )
-
-# domain.md §2 / CIN census: an NFA referral is closed on the day it was made. Annex A has no
-# closure for it (List 6 lists children in need), so Oversight records it closed on its date
-# with reason RC8 unless the file gives a closure. See docs/importing.md.
-NFA_CLOSURE_REASON = "RC8"
+from oversight.interchange.store_reported import store_reported_allocations
 
 
 def store_people_named(ctx: StoreContext, extract: Extract) -> None:

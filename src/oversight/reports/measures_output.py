@@ -57,7 +57,21 @@ def measures_json(
     policy_version: int | None,
     scope: str,
 ) -> str:
-    document = {
+    document = measures_document(
+        registry, results, context, policy_version=policy_version, scope=scope
+    )
+    return json.dumps(document, indent=2)
+
+
+def measures_document(
+    registry: Registry,
+    results: Mapping[str, Result],
+    context: Context,
+    *,
+    policy_version: int | None,
+    scope: str,
+) -> dict[str, Any]:
+    return {
         "as_at": context.as_at.isoformat(),
         "period": {
             "start": context.period.start.isoformat(),
@@ -70,7 +84,6 @@ def measures_json(
             for measure_id, result in results.items()
         },
     }
-    return json.dumps(document, indent=2)
 
 
 def measures_csv(registry: Registry, results: Mapping[str, Result]) -> str:
