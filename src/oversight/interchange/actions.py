@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from oversight.interchange.csv_templates import read_csv
 from oversight.interchange.extract import Extract
 from oversight.interchange.models import ImportRun
 from oversight.interchange.report import ImportReport, Problem
-from oversight.interchange.safety import FileRefused
+from oversight.interchange.safety import FileRefused, Limits
 from oversight.interchange.store import store
 from oversight.people.models import LocalAuthority
 
@@ -29,16 +30,22 @@ Progress = Callable[[int], None]
 Reader = Callable[[Path, Progress | None], Extract]
 
 
+def limits() -> Limits:
+    """The largest file an import accepts, from the settings (OVERSIGHT_IMPORT_MAX_MB)."""
+    return Limits(max_file_bytes=settings.OVERSIGHT_IMPORT_MAX_MB * 1024 * 1024)
+
+
 def _annex_a(path: Path, progress: Progress | None) -> Extract:
-    return read_annex_a(path, progress=progress)
+    return read_annex_a(path, progress=progress, limits=limits())
 
 
 def _cin(path: Path, progress: Progress | None) -> Extract:
-    return read_cin_census(path, progress=progress)
+    return read_cin_census(path, progress=progress, limits=limits())
 
 
 def _csv(path: Path, progress: Progress | None) -> Extract:
-    return read_csv(path, progress=progress)  # the template is told from the headings
+    # The template is told from the headings.
+    return read_csv(path, progress=progress, limits=limits())
 
 
 READERS: dict[str, Reader] = {
@@ -123,6 +130,9 @@ def execute(run: ImportRun, path: Path, progress: Progress | None = None) -> Imp
         report = ImportReport(problems=[Problem(run.file_name, None, None, None, str(refused))])
     else:
         run.rows_read = extract.rows_read
+        run.template = (
+            extract.source.removeprefix("csv:") if extract.source.startswith("csv:") else ""
+        )
         report = store(extract, run.local_authority, dry_run=run.dry_run)
     _finish(run, report, run.user)
     return report

@@ -23,7 +23,7 @@ from oversight.engine.codes import CodeSetName
 from oversight.engine.periods import add_months
 from oversight.interchange import cells
 from oversight.interchange.extract import Extract
-from oversight.interchange.safety import open_workbook
+from oversight.interchange.safety import DEFAULT_LIMITS, Limits, open_workbook
 
 
 @dataclass(frozen=True)
@@ -129,10 +129,15 @@ SHEET_NAME = re.compile(r"^\s*list\s*[_\-.]?\s*(\d{1,2})\b", re.IGNORECASE)
 HEADING_SEARCH_ROWS = 10
 
 
-def read_annex_a(path: Path, *, progress: Callable[[int], None] | None = None) -> Extract:
+def read_annex_a(
+    path: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Extract:
     """Read the lists Oversight uses from an Annex A workbook (checked for safety first)."""
     extract = Extract(source="annex-a")
-    workbook = open_workbook(path)
+    workbook = open_workbook(path, limits)
     found = False
     for sheet_name in workbook.sheet_names:
         number = list_number(sheet_name)

@@ -26,6 +26,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_RANGE = (1, 73050)
 LETTER_PREFIX = re.compile(r"^[a-z]{1,2}\)\s*", re.IGNORECASE)
 TEXT_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+SERIAL_TEXT = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")  # ASCII digits only: "²" is not a number
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+Z?)?$")
 
 
@@ -79,7 +80,7 @@ def date(value: object) -> dt.date | None:
     if match := ISO_DATE.match(cleaned):
         year, month, day = (int(part) for part in match.groups())
         return _checked(year, month, day, cleaned)
-    if cleaned.replace(".", "", 1).isdigit():
+    if SERIAL_TEXT.match(cleaned):
         return _from_serial(float(cleaned))
     raise CellError("not a date: use DD/MM/YYYY")
 

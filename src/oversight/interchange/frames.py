@@ -35,7 +35,7 @@ class _Frames:
 
     def __init__(self) -> None:
         self.tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.ids = defaultdict(lambda: count(1))
+        self.ids: defaultdict[str, count[int]] = defaultdict(lambda: count(1))
 
     def next_id(self, table: str) -> int:
         return next(self.ids[table])

@@ -57,7 +57,9 @@ class StoreContext:
             self._teams = {normalise_name(name): pk for pk, name in held}
         return self._teams
 
-    def team_id(self, name: str | None, row: Row, *, create: bool = True) -> int | None:
+    def team_id(
+        self, name: str | None, row: Row, *, create: bool = True, column: str = "Allocated Team"
+    ) -> int | None:
         """The team of this name in the council, created (and flagged) when new."""
         if not name:
             return None
@@ -71,7 +73,7 @@ class StoreContext:
             self.count("teams").new += 1
             self.problem(
                 row,
-                "Allocated Team",
+                column,
                 name,
                 f"a new team, created in “{IMPORTED_TEAMS_LOCALITY}”: an administrator should "
                 "move it to its locality",

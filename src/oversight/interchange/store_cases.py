@@ -21,13 +21,12 @@ from oversight.cases.models import (
     Referral,
     Section47,
 )
-from oversight.interchange.extract import NFA_CLOSURE_REASON, Extract, Row
+from oversight.interchange.extract import NFA_CLOSURE_REASON, Extract, Row, normalise_name
 from oversight.interchange.store import (
     BATCH,
     StoreContext,
     StoreFunction,
     merge,
-    normalise_name,
     update_fields,
 )
 from oversight.interchange.store_reported import store_reported_allocations

@@ -175,7 +175,7 @@ PERIODS = {"6": "6 months (Ofsted's Annex A period)", "12": "12 months", "24": "
 
 @login_required
 @require_GET
-def export_annex_a(request: HttpRequest) -> HttpResponse:
+def export_annex_a(request: HttpRequest) -> HttpResponse | FileResponse:
     """Annex A from Oversight's data, for the cases this user may see, as at a date."""
     la = _council_for_importer(request)
     as_at, date_error = as_at_from(request)
