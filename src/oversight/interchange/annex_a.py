@@ -247,7 +247,11 @@ class RowReader:
         if cells.is_spreadsheet_error(raw):
             self.warn(field, raw, "a spreadsheet error, not a name; left blank")
             return None
-        return cells.text(raw) or None
+        name = cells.text(raw)
+        if len(name) > cells.MAX_NAME:
+            self.error(field, raw, f"a name longer than {cells.MAX_NAME} characters")
+            return None
+        return name or None
 
     def required_date(self, values: dict[str, Any], field: str) -> dt.date | None:
         day = self.read(values, field, cells.date)

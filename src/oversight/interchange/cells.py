@@ -58,7 +58,14 @@ def identifier(value: object) -> str:
     """A child or worker identifier: Excel turns 1234 into 1234.0, which must read back as 1234."""
     if isinstance(value, bool):
         raise CellError("expected an identifier, found true/false")
-    return text(value)
+    cleaned = text(value)
+    if len(cleaned) > MAX_ID:
+        raise CellError(f"an ID longer than {MAX_ID} characters")
+    return cleaned
+
+
+MAX_ID = 40  # Child.la_child_id
+MAX_NAME = 120  # Team.name, Worker.name
 
 
 def date(value: object) -> dt.date | None:

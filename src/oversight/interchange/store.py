@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from oversight.cases.models import Child
 from oversight.interchange.extract import TABLES, Extract, Row, normalise_name
@@ -193,6 +193,10 @@ def store(
 ) -> ImportReport:
     """Store the extract in one transaction; roll back on a dry run or any error."""
     report = ImportReport(problems=list(extract.problems))
+    if extract.la_code and extract.la_code != la.code:
+        reason = f"the file is for the council with LA code {extract.la_code}, not {la.code}"
+        report.problems.append(Problem("file", None, "LA code", extract.la_code, reason))
+        return report
     for table in TABLES:
         if extract.rows(table):
             report.count(table)
@@ -205,7 +209,7 @@ def store(
                 transaction.set_rollback(True)
             else:
                 report.committed = True
-    except IntegrityError as error:
+    except (IntegrityError, DataError) as error:
         report.committed = False
         report.problems.append(
             Problem("database", None, None, None, f"the database refused a row: {error}")
