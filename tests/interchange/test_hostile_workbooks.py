@@ -19,6 +19,7 @@ from oversight.cases.models import Child
 from oversight.interchange import cells
 from oversight.interchange.annex_a import read_annex_a
 from oversight.interchange.models import ImportRun
+from oversight.interchange.report import progress_line
 from oversight.interchange.safety import FileRefused, Limits, check_workbook
 from tests.factories import LocalAuthorityFactory
 from tests.interchange.workbooks import LIST_1, write_workbook
@@ -230,3 +231,20 @@ def test_codes_with_or_without_their_prefix_and_by_label() -> None:
         "PHY",
         "MUL",
     ]
+
+
+def test_the_command_lines_progress_bar() -> None:
+    assert progress_line("a.xlsx", 30_000, 100_000, width=10) == (
+        "a.xlsx [###.......]  30% 30,000 of 100,000 rows"
+    )
+    assert progress_line("census.xml", 5_000, None) == "census.xml: 5,000 rows read"
+
+
+def test_the_reader_reports_progress_against_the_sheets_total(tmp_path: Path) -> None:
+    rows = [["C1", "Male", "", None, None, dt.date(2023, 3, 1), "6"]] * 12_000
+    path = write_workbook(tmp_path / "a.xlsx", {"List 1": [LIST_1, *rows]})
+    calls: list[tuple[int, int | None]] = []
+
+    read_annex_a(path, progress=lambda done, total=None: calls.append((done, total)))
+
+    assert calls == [(5_000, 12_001), (10_000, 12_001), (12_000, 12_000)]

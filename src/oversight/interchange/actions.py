@@ -19,14 +19,13 @@ from oversight.audit.models import AuditEvent
 from oversight.interchange.annex_a import read_annex_a
 from oversight.interchange.cin_census import read_cin_census
 from oversight.interchange.csv_templates import read_csv
-from oversight.interchange.extract import Extract
+from oversight.interchange.extract import Extract, Progress
 from oversight.interchange.models import ImportRun
 from oversight.interchange.report import ImportReport, Problem
 from oversight.interchange.safety import FileRefused, Limits
 from oversight.interchange.store import store
 from oversight.people.models import LocalAuthority
 
-Progress = Callable[[int], None]
 Reader = Callable[[Path, Progress | None], Extract]
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from oversight.engine.codes import CodeSetName
 from oversight.engine.periods import add_months
 from oversight.interchange import cells
-from oversight.interchange.extract import Extract
+from oversight.interchange.extract import Extract, Progress
 from oversight.interchange.safety import DEFAULT_LIMITS, Limits, open_workbook
 
 
@@ -132,26 +132,34 @@ HEADING_SEARCH_ROWS = 10
 def read_annex_a(
     path: Path,
     *,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Extract:
     """Read the lists Oversight uses from an Annex A workbook (checked for safety first)."""
     extract = Extract(source="annex-a")
     workbook = open_workbook(path, limits)
-    found = False
-    for sheet_name in workbook.sheet_names:
-        number = list_number(sheet_name)
-        if number not in LIST_COLUMNS:
-            continue
-        found = True
-        rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
-        _read_list(extract, number, sheet_name, rows, progress)
-    if not found:
+    sheets = {
+        name: (number, workbook.get_sheet_by_name(name))
+        for name in workbook.sheet_names
+        if (number := list_number(name)) in LIST_COLUMNS
+    }
+    total = sum(sheet.height for _number, sheet in sheets.values())  # for a progress bar
+    for name, (number, sheet) in sheets.items():
+        _read_list(extract, number, name, sheet.iter_rows(), _with_total(progress, total))
+    if progress:
+        progress(extract.rows_read, extract.rows_read)  # done: the bar ends full
+    if not sheets:
         extract.problem(
             path.name, None, None, None, "no Annex A lists found (sheets named List 1 … List 7)"
         )
     _check_previous_referral_counts(extract)
     return extract
+
+
+def _with_total(progress: Progress | None, total: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, _total=None: progress(done, total)
 
 
 def list_number(sheet_name: str) -> int | None:
@@ -164,7 +172,7 @@ def _read_list(
     number: int,
     sheet: str,
     rows: Iterable[Sequence[Any]],
-    progress: Callable[[int], None] | None,
+    progress: Progress | None,
 ) -> None:
     iterator = iter(rows)
     columns = CHILD_COLUMNS + LIST_COLUMNS[number]

@@ -47,7 +47,7 @@ def _run_closing(run_id: int, path: Path) -> None:
 def _run(run_id: int, path: Path) -> None:
     run = ImportRun.objects.select_related("local_authority", "user").get(pk=run_id)
 
-    def progress(rows: int) -> None:
+    def progress(rows: int, total: int | None = None) -> None:
         ImportRun.objects.filter(pk=run_id).update(rows_read=rows)
 
     report = execute(run, path, progress)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from oversight.interchange.report import Problem, Severity
 
@@ -58,6 +58,12 @@ NFA_CLOSURE_REASON = "RC8"
 def normalise_name(name: str) -> str:
     """Names match whatever their case or spacing (non-breaking spaces included)."""
     return " ".join(name.replace("\xa0", " ").split()).casefold()
+
+
+class Progress(Protocol):
+    """Told how many rows a reader has read, and the total when the reader knows it."""
+
+    def __call__(self, done: int, total: int | None = None, /) -> None: ...
 
 
 @dataclass

@@ -91,3 +91,14 @@ class ImportReport:
         else:
             lines.append("Dry run: nothing was saved.")
         return "\n".join(lines)
+
+
+def progress_line(name: str, rows: int, total: int | None, width: int = 30) -> str:
+    """`annex-a.xlsx [#########.....................]  30% 30,000 of 100,000 rows`."""
+    if not total:
+        return f"{name}: {rows:,} rows read"
+    share = min(rows / total, 1.0)
+    filled = round(width * share)
+    return (
+        f"{name} [{'#' * filled}{'.' * (width - filled)}] {share:4.0%} {rows:,} of {total:,} rows"
+    )

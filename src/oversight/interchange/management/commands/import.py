@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oversight.interchange.actions import READERS, NoCouncil, council_for, run_import
+from oversight.interchange.report import progress_line
 
 
 class Command(BaseCommand):
@@ -51,12 +52,12 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _progress_bar(self, path: Path) -> Any:
-        """Rows read so far, on the terminal (stderr), for large files."""
+        """Rows read so far, on the terminal (stderr): a bar when the reader knows the total."""
         if not sys.stderr.isatty():
             return None
 
-        def show(rows: int) -> None:
-            self.stderr.write(f"\r{path.name}: {rows:,} rows read", ending="")
+        def show(rows: int, total: int | None = None) -> None:
+            self.stderr.write(f"\r{progress_line(path.name, rows, total)}", ending="")
             self.stderr.flush()
 
         return show
