@@ -31,7 +31,7 @@ from oversight.interchange.store import store
 from oversight.people.models import LocalAuthority
 
 D = dt.date
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "data"
 SAMPLE = SAMPLES / "liia-tools_cin-2022_sample.xml"
 TABLES = ("children", "referrals", "assessments", "s47", "cp_plans", "cp_reviews")
 MODELS = (Child, Referral, Assessment, Section47, ChildProtectionPlan, ChildProtectionReview)
