@@ -35,6 +35,20 @@ from oversight.people.views import as_at_from
 IMPORTING_ROLES = frozenset({AccessRole.INFORMATION_OFFICER, AccessRole.ADMINISTRATOR})
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_csv"
 PROBLEMS_SHOWN = 200
+TABLE_LABELS = {
+    "teams": "Teams",
+    "workers": "Workers",
+    "absences": "Absences",
+    "children": "Children",
+    "contacts": "Contacts",
+    "referrals": "Referrals (episodes of need)",
+    "assessments": "Assessments",
+    "s47": "Section 47 enquiries",
+    "cp_plans": "Child protection plans",
+    "cp_reviews": "Child protection reviews",
+    "allocations": "Allocations",
+    "supervision_sessions": "Supervision sessions",
+}
 
 
 def _council_for_importer(request: HttpRequest) -> LocalAuthority:
@@ -121,7 +135,10 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
         "interchange/import_run.html",
         {
             "run": run,
-            "tables": run.report.get("tables", {}),
+            "tables": [
+                (name, TABLE_LABELS.get(name, name), count)
+                for name, count in run.report.get("tables", {}).items()
+            ],
             "problems": problems[:PROBLEMS_SHOWN],
             "problems_hidden": max(len(problems) - PROBLEMS_SHOWN, 0),
             "errors": sum(1 for p in problems if p["severity"] == "error"),
