@@ -46,10 +46,26 @@ def scope_of(user: User | AnonymousUser) -> Scope:
     return scope
 
 
+# Roles that reach data across the council but not anyone's supervision file (issue 9's matrix:
+# "information officer (council-wide data, no supervision notes)").
+NO_SUPERVISION_FILES = frozenset({AccessRole.INFORMATION_OFFICER, AccessRole.ADMINISTRATOR})
+
+
+def supervision_scope_of(user: User | AnonymousUser) -> Scope:
+    """The reach of the user's casework roles alone, for supervision records: sessions, the
+    decisions given and the actions agreed."""
+    scope = scope_of(user)
+    return _scope_for(scope.roles - NO_SUPERVISION_FILES, scope.worker)
+
+
 def _work_out_scope(user: User) -> Scope:
     names = set(user.groups.values_list("name", flat=True))
     roles = frozenset(role for role in AccessRole if role.value in names)
     worker = Worker.objects.select_related("team__locality", "locality").filter(user=user).first()
+    return _scope_for(roles, worker)
+
+
+def _scope_for(roles: frozenset[AccessRole], worker: Worker | None) -> Scope:
     breadth = max((BREADTH[r] for r in roles), default=Breadth.NONE)
     # A role that reaches through a staff record sees nothing until the record says where the
     # user works: never fall back to "everything with no team".

@@ -7,14 +7,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from oversight.accounts.roles import Breadth
-from oversight.accounts.scope import scope_of
+from oversight.accounts.scope import Scope, scope_of
 from oversight.people.models import Team, Worker
 
 
 def workers_visible_to(user: User | AnonymousUser) -> QuerySet[Worker]:
     """Worker – themselves; ATM – themselves and supervisees; TM – their team; SM/LM – their
     locality; information officer and administrator – the council."""
-    scope = scope_of(user)
+    return workers_within(scope_of(user))
+
+
+def workers_within(scope: Scope) -> QuerySet[Worker]:
+    """The workers a scope reaches (workers_visible_to, for a scope already worked out)."""
     workers = Worker.objects.all()
     if scope.breadth == Breadth.NONE:
         return workers.none()

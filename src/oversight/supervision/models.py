@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -25,6 +26,14 @@ class SupervisionSession(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FORMAL)
     minutes = models.PositiveSmallIntegerField()
     written_up_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervision_recorded",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on", "id"]
@@ -53,3 +62,36 @@ class CaseDiscussion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "child"], name="case_discussed_once")
         ]
+
+
+class SupervisionAction(models.Model):
+    """Something agreed in supervision, with a date it is due by."""
+
+    session = models.ForeignKey(
+        SupervisionSession, on_delete=models.CASCADE, related_name="actions"
+    )
+    description = models.CharField(max_length=300)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+
+class SessionRevision(models.Model):
+    """A change to a session after it was written up: the record before and after, kept so the
+    supervision file's history cannot be quietly rewritten (issue 6)."""
+
+    session = models.ForeignKey(
+        SupervisionSession, on_delete=models.CASCADE, related_name="revisions"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
