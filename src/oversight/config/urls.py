@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("oversight.people.urls")),
     path("", include("oversight.policy.urls")),
     path("", include("oversight.interchange.urls")),
+    path("", include("oversight.supervision.urls")),
     path("django-admin/", admin.site.urls),
 ]

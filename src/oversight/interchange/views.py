@@ -70,7 +70,8 @@ def _council_for_importer(request: HttpRequest) -> LocalAuthority:
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
     la = _council_for_importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         path = _keep_upload(upload)
