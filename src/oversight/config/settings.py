@@ -141,6 +141,11 @@ STORAGES = {
     },
 }
 
+# Uploaded evidence documents: kept under var/, never served directly (the action page streams
+# them to users who may see the plan).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/evidence-files/"
+
 # The council's name in the page header (its own branding, never the crown).
 OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "")
 
