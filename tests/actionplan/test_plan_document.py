@@ -21,14 +21,16 @@ EXPECTED = [
         "Social work caseloads are manageable and balanced",
         [
             (
-                "Allocation of cases to experienced workers to reflect the complexity of cases allocated to them. ATMs and TM to monitor in supervision and allocation meetings.",
+                "Allocation of cases to experienced workers to reflect the complexity of cases "
+                "allocated to them. ATMs and TM to monitor in supervision and allocation meetings.",
                 "ATM/TM",
                 "Ongoing",
                 "This will be evidenced",
                 "",
             ),
             (
-                "Where possible to allocate less complex cases to less experienced staff, to enable the above to happen.",
+                "Where possible to allocate less complex cases to less experienced staff, to "
+                "enable the above to happen.",
                 "ATM/TM",
                 "Ongoing",
                 "As above",
@@ -44,7 +46,8 @@ EXPECTED = [
         ],
     ),
     (
-        "Assessments which exceed statutory timescales are not consistently or robustly monitored. In some cases this leads to delays in assessments being concluded.",
+        "Assessments which exceed statutory timescales are not consistently or robustly "
+        "monitored. In some cases this leads to delays in assessments being concluded.",
         [
             (
                 "Audit of overdue assessments.",
@@ -57,7 +60,8 @@ EXPECTED = [
         ],
     ),
     (
-        "Social workers generally receive good support and management oversight. However inexperienced staff",
+        "Social workers generally receive good support and management oversight. However "
+        "inexperienced staff",
         [
             (
                 "More regular formal supervision to be offered to inexperienced SW as required.",
@@ -76,7 +80,9 @@ EXPECTED = [
         ],
     ),
     (
-        "The inaccurate classification of some contacts as referrals has contributed to a high rate of re-referrals during this year. Although appropriate action has been taken to address this, the rate of re-referrals remains high",
+        "The inaccurate classification of some contacts as referrals has contributed to a high "
+        "rate of re-referrals during this year. Although appropriate action has been taken to "
+        "address this, the rate of re-referrals remains high",
         [
             (
                 "Audit of re-referrals",
@@ -89,7 +95,8 @@ EXPECTED = [
                 "Performance Meeting R&A management Team and Information Team.",
                 "R&A management Team and Information Team",
                 "Feb 2011",
-                "System reflects the improvement. Fortnightly management information reports to R+A management team, SM and LM.",
+                "System reflects the improvement. Fortnightly management information reports to "
+                "R+A management team, SM and LM.",
                 "Completed - reports provided fortnightly",
             ),
         ],
@@ -164,7 +171,10 @@ def test_guesses_are_flagged_for_the_reviewer() -> None:
     plan = read_plan(SEED.read_text())
     flagged = {a.text[:30]: a.flags for a in plan.actions}
 
-    merged = "placed under this finding by its wording: the document merged several findings into one cell; check"
+    merged = (
+        "placed under this finding by its wording: the document merged several findings into one "
+        "cell; check"
+    )
     assert flagged["More regular formal supervisio"] == [merged]
     assert flagged["Supervision files to be kept u"] == [merged, "no timescale given"]
     assert flagged["Performance Meeting R&A manage"] == ["joined across a page break", merged]
