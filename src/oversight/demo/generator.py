@@ -31,7 +31,13 @@ from datetime import date
 
 from django.db.models import Model
 
-from oversight.actionplan.models import Action, ActionUpdate, Finding, Inspection
+from oversight.actionplan.models import (
+    Action,
+    ActionUpdate,
+    EvidenceMeasure,
+    Finding,
+    Inspection,
+)
 from oversight.cases.models import (
     Allocation,
     Assessment,
@@ -92,6 +98,7 @@ class DemoCouncil:
     findings: list[Finding]
     actions: list[Action]
     action_updates: list[ActionUpdate]
+    evidence_measures: list[EvidenceMeasure]
 
     def record_lists(self) -> list[list[Model]]:
         """Every record, grouped by model, in an order that writes parents before children."""
@@ -116,6 +123,7 @@ class DemoCouncil:
             list(self.findings),
             list(self.actions),
             list(self.action_updates),
+            list(self.evidence_measures),
         ]
 
 

@@ -6,10 +6,13 @@ the seed's action plan.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from oversight.actionplan.models import Action, ActionUpdate, Finding, Inspection
+from oversight.actionplan.document import expand_lead, lead_parts
+from oversight.actionplan.models import Action, ActionUpdate, EvidenceMeasure, Finding, Inspection
+from oversight.actionplan.timescales import parse_timescale
 from oversight.cases.models import (
     Allocation,
     Assessment,
@@ -240,6 +243,10 @@ def _status(action: story.ActionStory) -> str:
     return Action.Status.NOT_STARTED
 
 
+# The seed's abbreviations legend.
+GLOSSARY = {"TM": "Team Manager", "SM": "Safeguarding Manager", "LM": "Locality Manager"}
+
+
 def action_plan(la: LocalAuthority) -> dict[str, list[Any]]:
     inspection = Inspection(
         local_authority=la,
@@ -249,12 +256,13 @@ def action_plan(la: LocalAuthority) -> dict[str, list[Any]]:
         end_date=story.INSPECTION_END,
         report_published_on=story.INSPECTION_REPORT_PUBLISHED,
     )
-    findings, actions, updates = [], [], []
+    findings, actions, updates, measures = [], [], [], []
     updated_at = datetime.combine(story.PLAN_UPDATED_ON, time(10, 0), tzinfo=LONDON)
     for order, finding_story in enumerate(story.FINDINGS, start=1):
         finding = Finding(inspection=inspection, order=order, text=finding_story.text)
         findings.append(finding)
         for action_order, a in enumerate(finding_story.actions, start=1):
+            schedule = parse_timescale(a.timescale, starts=story.INSPECTION_REPORT_PUBLISHED)
             action = Action(
                 finding=finding,
                 order=action_order,
@@ -265,8 +273,24 @@ def action_plan(la: LocalAuthority) -> dict[str, list[Any]]:
                 comments=a.comments,
                 status=_status(a),
                 completed_on=a.completed_on,
+                due_on=schedule.due_on,
+                recurrence=schedule.every.value if schedule.every else "",
+                ongoing=schedule.ongoing,
+                review_point=schedule.review,
+                lead_parts=[expand_lead(part, GLOSSARY) for part in lead_parts(a.lead, GLOSSARY)],
             )
             actions.append(action)
+            link = story.EVIDENCE[(order, action_order)]
+            measures.append(
+                EvidenceMeasure(
+                    action=action,
+                    measure_id=link.measure_id,
+                    comparison=link.comparison,
+                    target=Decimal(str(link.target)),
+                    amber_margin=Decimal(str(link.amber_margin)),
+                    breakdown=link.breakdown,
+                )
+            )
             if a.comments:
                 updates.append(ActionUpdate(action=action, written_at=updated_at, text=a.comments))
     return {
@@ -274,4 +298,5 @@ def action_plan(la: LocalAuthority) -> dict[str, list[Any]]:
         "findings": findings,
         "actions": actions,
         "action_updates": updates,
+        "evidence_measures": measures,
     }

@@ -572,3 +572,30 @@ FINDINGS = (
         ),
     ),
 )
+
+
+@dataclass(frozen=True)
+class EvidenceStory:
+    """The measure that evidences an action, its target and the margin that is amber."""
+
+    measure_id: str
+    comparison: str  # gte, lte or eq
+    target: float
+    amber_margin: float
+    breakdown: str = ""
+
+
+# (finding, action) in the plan's order → the measure that shows whether it has happened. The
+# England figures (domain.md §9) are the targets where the plan's evidence is a national rate.
+EVIDENCE = {
+    (1, 1): EvidenceStory("allocation.eligibility_breaches", "eq", 0, 2),
+    (1, 2): EvidenceStory("caseload.s47_pressure_flags", "eq", 0, 1),
+    (1, 3): EvidenceStory("caseload.workers_over_capacity", "eq", 0, 2),
+    (2, 1): EvidenceStory("assessments.open_overdue", "eq", 0, 5),
+    (2, 2): EvidenceStory("assessments.within_timescale_rate", "gte", 85, 5),
+    (3, 1): EvidenceStory("supervision.compliance_rate", "gte", 100, 10, "grade:ASYE"),
+    (3, 2): EvidenceStory("supervision.write_up_on_time_rate", "gte", 95, 10),
+    (4, 1): EvidenceStory("referrals.rereferral_rate", "lte", 22.6, 3),
+    (4, 2): EvidenceStory("referrals.rereferral_rate_excluding_misclassified", "lte", 22.6, 3),
+    (5, 1): EvidenceStory("allocation.fsw_policy_breaches", "eq", 0, 1),
+}
