@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from oversight.audit.chain import link
 from oversight.audit.models import AuditEvent
 
 
@@ -23,7 +25,7 @@ def record_event(
     request: HttpRequest | None = None,
 ) -> AuditEvent:
     known_user = user if user is not None and user.is_authenticated else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=timezone.now(),
         user=known_user,
         username=known_user.get_username() if known_user else "",
@@ -34,3 +36,7 @@ def record_event(
         detail=detail or {},
         ip_address=request.META.get("REMOTE_ADDR") if request else None,
     )
+    with transaction.atomic():
+        link(event)
+        event.save(force_insert=True)
+    return event
