@@ -24,10 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"council_name": council, "nav_items": []}
+    idle = settings.OVERSIGHT_IDLE_MINUTES
     scope = scope_of(user)
     items: list[tuple[str, str]] = []
     if scope.worker is not None:
         items.append(("My caseload", reverse("my-caseload")))
+        items.append(("My supervision", reverse("my-supervision")))
     if scope.breadth >= Breadth.SUPERVISEES:
         items.append(("Teams", reverse("teams")))
     if scope.roles & {AccessRole.INFORMATION_OFFICER, AccessRole.ADMINISTRATOR}:
@@ -37,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     current = request.path
     return {
         "council_name": council,
+        "idle_minutes": idle,
         "nav_items": [
             {"label": label, "url": url, "current": current.startswith(url)} for label, url in items
         ],

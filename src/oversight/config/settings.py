@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oversight.config.middleware.ContentSecurityPolicyMiddleware",
+    "oversight.accounts.idle.IdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.config.urls"
@@ -158,6 +159,8 @@ OVERSIGHT_IMPORTS_IN_BACKGROUND = os.environ.get("OVERSIGHT_IMPORTS_IN_BACKGROUN
 # Sessions end when the browser closes and after 8 hours at most; cookies are never readable by
 # scripts.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# And after this many minutes without a request (oversight.accounts.idle), with a warning first.
+OVERSIGHT_IDLE_MINUTES = int(os.environ.get("OVERSIGHT_IDLE_MINUTES", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

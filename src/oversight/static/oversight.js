@@ -26,3 +26,40 @@ if (importStatus) {
   };
   window.setTimeout(poll, 1000);
 }
+
+// Idle sign-out warning (accounts/idle.py): shown two minutes before the session ends; "Stay
+// signed in" renews it without leaving the page. Any page load also renews it.
+const idleWarning = document.querySelector(".app-idle-warning");
+if (idleWarning) {
+  const minutes = Number(idleWarning.dataset.idleMinutes);
+  const warnAfter = Math.max(minutes - 2, 0) * 60 * 1000;
+  let warnTimer;
+  let endTimer;
+  const start = () => {
+    window.clearTimeout(warnTimer);
+    window.clearTimeout(endTimer);
+    warnTimer = window.setTimeout(() => {
+      idleWarning.hidden = false;
+      idleWarning.querySelector("button").focus();
+    }, warnAfter);
+    endTimer = window.setTimeout(() => {
+      window.location.assign(idleWarning.dataset.signIn);
+    }, minutes * 60 * 1000);
+  };
+  idleWarning.querySelector("form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const response = await fetch(idleWarning.dataset.keepAlive, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      idleWarning.hidden = true;
+      start();
+    } else {
+      window.location.assign(idleWarning.dataset.signIn);
+    }
+  });
+  start();
+}
