@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("oversight.policy.urls")),
     path("", include("oversight.interchange.urls")),
     path("", include("oversight.supervision.urls")),
+    path("", include("oversight.supervision.history_urls")),
     path("django-admin/", admin.site.urls),
 ]
