@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("My supervision", reverse("my-supervision")))
     if scope.breadth >= Breadth.SUPERVISEES:
         items.append(("Teams", reverse("teams")))
+    if scope.roles:
+        items.append(("Action plan", reverse("plan")))
     if scope.roles & {AccessRole.INFORMATION_OFFICER, AccessRole.ADMINISTRATOR}:
         items.append(("Imports", reverse("imports")))
     if AccessRole.ADMINISTRATOR in scope.roles:

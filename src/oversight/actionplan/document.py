@@ -18,6 +18,7 @@ Pure Python: no Django.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import re
@@ -50,6 +51,10 @@ class DraftAction:
     evidence: str = ""
     comments: str = ""
     flags: list[str] = field(default_factory=list)
+    # Set only by readers that are told the status outright (a workbook's Status column);
+    # otherwise the importer reads it from the Comments.
+    status: str = ""
+    completed_on: dt.date | None = None
 
     def as_json(self, status: str) -> dict[str, Any]:
         return {

@@ -33,9 +33,14 @@ class Status:
 
 def status_of(action: DraftAction, *, starts: dt.date) -> Status:
     """From the Comments column: "Completed…" is completed (on the date it names, else the
-    timescale's), any other comment is in progress, none is not started."""
+    timescale's), any other comment is in progress, none is not started. A status the reader
+    was told outright (a workbook's Status column) wins."""
     comments = action.comments.strip()
-    if comments.lower().startswith(COMPLETED):
+    if action.status and action.status != Action.Status.COMPLETED:
+        return Status(action.status, None)
+    if action.status == Action.Status.COMPLETED and action.completed_on:
+        return Status(Action.Status.COMPLETED, action.completed_on)
+    if action.status == Action.Status.COMPLETED or comments.lower().startswith(COMPLETED):
         on = month_end(comments) or parse_timescale(action.timescale, starts=starts).due_on
         if on is None:
             return Status(Action.Status.COMPLETED, starts, ("completed, but no date given: check",))

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("oversight.interchange.urls")),
     path("", include("oversight.supervision.urls")),
     path("", include("oversight.supervision.history_urls")),
+    path("", include("oversight.actionplan.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,8 +1,9 @@
 """`oversight plan import PATH [--dry-run] [--format text|json] [--inspection ID | --start DATE …]`.
 
 Reads an action plan written as a table (a Word or PDF document converted to Markdown tables with
-HTML in the cells) and saves it as findings and actions of an inspection, flagging for review
-whatever it could not place with confidence. Importing the same document twice creates nothing.
+HTML in the cells, a web page saved from Word, or a workbook in the export's layout) and saves it
+as findings and actions of an inspection, flagging for review whatever it could not place with
+confidence. Importing the same document twice creates nothing.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oversight.actionplan.document import DraftPlan, read_plan
+from oversight.actionplan.document import DraftPlan
 from oversight.actionplan.importer import Saved, plan_json, save_plan
 from oversight.actionplan.models import Inspection
+from oversight.actionplan.reading import read_plan_file
 from oversight.actionplan.timescales import MONTH_YEAR, MONTHS
 from oversight.interchange.actions import NoCouncil, council_for
+from oversight.interchange.safety import FileRefused
 
 MAX_BYTES = 5 * 1024 * 1024
 
 
 class Command(BaseCommand):
-    help = "Import an inspection action plan from its document (Markdown tables with HTML cells)."
+    help = "Import an inspection action plan from its document (.md/.txt/.html) or an .xlsx."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("verb", choices=["import"])
@@ -46,10 +49,9 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_BYTES:
             raise CommandError(f"{path}: larger than {MAX_BYTES // 1024 // 1024} MB")
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="cp1252")
-        plan = read_plan(text)
+            plan = read_plan_file(path)  # chosen by suffix: .xlsx, .html, else Markdown text
+        except FileRefused as error:
+            raise CommandError(f"{path}: {error}") from None
         if not plan.findings:
             raise CommandError(f"{path}: no plan table found (a table with an Action column)")
         inspection = self._inspection(options, plan)
