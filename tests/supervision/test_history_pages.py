@@ -263,6 +263,7 @@ def test_r_sv_3_team_table_of_workers_in_post(duty_team: DutyTeam) -> None:
             "8 Apr 2024",
             "0",
             "0",
+            "0",
         ],
         "Bilal Newstart": [
             "Bilal Newstart",
@@ -271,8 +272,28 @@ def test_r_sv_3_team_table_of_workers_in_post(duty_team: DutyTeam) -> None:
             "4 Mar 2024",
             "11 days overdue",
             "2",
+            "0",
         ],
     }
+
+
+def test_r_sv_5_cases_without_oversight_per_worker_and_team(three_worker_team: Scene) -> None:
+    """At 14 June 2023 no case has been discussed since it was allocated on 1 March: 105 days,
+    past the 8 weeks (56 days). Held cases only: Alice 4, Ben 3, Cara 2 (her C-later starts
+    on 15 June); Alice's co-working of B1 is not hers to hold."""
+    scene = three_worker_team
+    url = f"/teams/{scene.team.id}/supervision/"
+    html = _html(Client(), scene.users["tm"], url, as_at="2023-06-14")
+
+    rows = _rows(html, "team-standings", "worker")
+    assert {name: cells[-1] for name, cells in rows.items()} == {
+        "Alice Experienced": "4",
+        "Amir Assistant": "0",
+        "Ben Newly": "3",
+        "Cara Support": "2",
+        "Tess Manager": "0",
+    }
+    assert 'data-field="oversight-gaps">9 ' in html
 
 
 def test_team_page_links_to_team_supervision(three_worker_team: Scene) -> None:

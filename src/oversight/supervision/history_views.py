@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from oversight.accounts.scope import scope_of
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
+from oversight.cases.queries import cases_visible_to
 from oversight.engine.policy import Policy, SupervisionPolicy
 from oversight.engine.workforce import Grade, experience_grade
 from oversight.people.frames import worker_facts
@@ -44,6 +45,7 @@ from oversight.supervision.standing import (
     asye_timeline,
     context_for,
     monthly_history,
+    oversight_gaps_by_worker,
     standings,
 )
 
@@ -211,6 +213,16 @@ class TeamSupervision:
     year: ComplianceRate
     overdue: int
     not_written_up: int
+    oversight_gaps: dict[int, int]  # worker id → held cases past the R-SV-5 interval
+
+    @property
+    def cases_without_oversight(self) -> int:
+        return sum(self.oversight_gaps.values())
+
+    @property
+    def rows(self) -> list[tuple[Standing, int]]:
+        """Each worker's standing with their cases past the oversight interval."""
+        return [(s, self.oversight_gaps.get(s.worker.pk, 0)) for s in self.standings]
 
     @property
     def this_month(self) -> MonthRate:
@@ -248,6 +260,7 @@ def team_supervision_for(user: User | AnonymousUser, team: Team, as_at: dt.date)
         year=overall_rate(rates),
         overdue=sum(1 for s in rows if s.overdue),
         not_written_up=sum(s.not_written_up for s in rows),
+        oversight_gaps=oversight_gaps_by_worker(cases_visible_to(user), workers, as_at),
     )
 
 

@@ -19,7 +19,13 @@ from django.db.models import QuerySet
 from oversight.cases.engine_data import load_case_data
 from oversight.cases.models import Child
 from oversight.engine.frames import CaseData
-from oversight.engine.measures.supervision import chain, overdue, supervised_workers, worker_months
+from oversight.engine.measures.supervision import (
+    chain,
+    overdue,
+    oversight_gaps,
+    supervised_workers,
+    worker_months,
+)
 from oversight.engine.periods import add_months
 from oversight.engine.policy import MonthlyInterval, Policy
 from oversight.engine.registry import Context, Period
@@ -139,6 +145,17 @@ def _not_written_up(workers: QuerySet[Worker], ctx: Context) -> dict[int, int]:
         if ctx.calendar.add(held_on, days) < ctx.as_at:
             counts[supervisee] += 1
     return counts
+
+
+def oversight_gaps_by_worker(
+    children: QuerySet[Child], workers: QuerySet[Worker], as_at: dt.date
+) -> dict[int, int]:
+    """R-SV-5: each worker's open held cases past the oversight interval (8 weeks, 4 in child
+    protection), from the engine; `children` is the caller's scope (cases_visible_to)."""
+    ctx, _version = context_for(as_at)
+    gaps = oversight_gaps(load_case_data(children, workers), ctx)
+    counts = gaps.group_by("worker_id").agg(pl.len().alias("cases"))
+    return dict(counts.iter_rows())
 
 
 def write_ups_owed(supervisor: Worker, as_at: dt.date) -> list[SupervisionSession]:
