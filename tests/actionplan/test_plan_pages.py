@@ -333,3 +333,23 @@ def test_the_plan_pages_queries_do_not_grow_with_the_plan(plan: PlanScene) -> No
     with CaptureQueriesContext(connection) as after:
         client.get("/plan/", {"as_at": AS_AT.isoformat()})
     assert len(after) == len(before)
+
+
+def test_the_plan_says_when_it_was_due_with_ofsted(db: None) -> None:
+    """domain.md §8: 70 working days after the report. Published Wednesday 1 December 2010;
+    the bank holidays after it (27 and 28 December 2010, 3 January 2011) are skipped: 20
+    working days in December, 20 in January, 20 in February, and the 70th is Monday 14 March
+    2011."""
+    from oversight.actionplan.models import Inspection
+    from oversight.actionplan.views import send_to_ofsted_by
+    from tests.factories import LocalAuthorityFactory
+
+    inspection = Inspection.objects.create(
+        local_authority=LocalAuthorityFactory(),
+        kind="Unannounced inspection",
+        start_date=D(2010, 11, 9),
+        end_date=D(2010, 11, 10),
+        report_published_on=D(2010, 12, 1),
+    )
+
+    assert send_to_ofsted_by(inspection) == D(2011, 3, 14)

@@ -7,6 +7,8 @@ changes, imports and exports are.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +24,7 @@ from oversight.actionplan.queries import (
     plan_starts,
 )
 from oversight.people.views import as_at_from
+from oversight.policy.queries import calendar_for, current_policy
 
 
 @login_required
@@ -52,6 +55,8 @@ def _plan_page(
         "actionplan/plan.html",
         {
             "overview": plan_overview(chosen, as_at),
+            "send_by": send_to_ofsted_by(chosen),
+            "send_by_days": current_policy()[0].timescales.action_plan_days,
             "inspections": inspections,
             "starts": plan_starts(chosen),
             "access": access,
@@ -59,6 +64,16 @@ def _plan_page(
             "date_error": date_error,
         },
     )
+
+
+def send_to_ofsted_by(inspection: Inspection) -> dt.date | None:
+    """domain.md §8: the plan is due with Ofsted a number of working days (70, a policy
+    setting) after the inspection report is published."""
+    if inspection.report_published_on is None:
+        return None
+    policy, _version = current_policy()
+    days = policy.timescales.action_plan_days
+    return calendar_for(policy).add(inspection.report_published_on, days)
 
 
 @login_required

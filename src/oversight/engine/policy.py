@@ -60,6 +60,8 @@ class TimescalePolicy:
     cp_review_interval_months: int = 6  # R-TS-6
     cp_visit_days: int = 10  # R-TS-7
     due_soon_days: int = 5  # R-TS-10
+    # domain.md §8: the action plan goes to Ofsted within this many working days of the report.
+    action_plan_days: int = 70
 
 
 @dataclass(frozen=True)
