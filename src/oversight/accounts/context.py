@@ -30,6 +30,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.worker is not None:
         items.append(("My caseload", reverse("my-caseload")))
         items.append(("My supervision", reverse("my-supervision")))
+    if scope.worker is not None and (
+        scope.breadth in (Breadth.SUPERVISEES, Breadth.TEAM) or scope.worker.supervisees.exists()
+    ):
+        items.append(("Supervision", reverse("supervisees")))
     if scope.breadth >= Breadth.SUPERVISEES:
         items.append(("Teams", reverse("teams")))
     if scope.roles:
