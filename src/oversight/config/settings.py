@@ -5,6 +5,7 @@ start without a real SECRET_KEY and ALLOWED_HOSTS (see docs/admin-guide.md).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "oversight.demo",
     "oversight.reports",
     "oversight.interchange",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oversight.config.middleware.ContentSecurityPolicyMiddleware",
     "oversight.accounts.idle.IdleTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.config.urls"
@@ -111,6 +115,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -159,6 +165,14 @@ OVERSIGHT_IMPORTS_IN_BACKGROUND = os.environ.get("OVERSIGHT_IMPORTS_IN_BACKGROUN
 # Sessions end when the browser closes and after 8 hours at most; cookies are never readable by
 # scripts.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sign-in lock-out (django-axes): after this many failures for one username from one address,
+# that pair is locked out for the cool-off time; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("OVERSIGHT_SIGN_IN_ATTEMPTS", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("OVERSIGHT_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 # And after this many minutes without a request (oversight.accounts.idle), with a warning first.
 OVERSIGHT_IDLE_MINUTES = int(os.environ.get("OVERSIGHT_IDLE_MINUTES", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 
 from oversight.engine.workforce import GRADE_LABELS, Grade
@@ -45,3 +47,9 @@ def plural(count: int, words: str) -> str:
     """`n|plural:"case,cases"` → "1 case" / "3 cases"."""
     one, many = words.split(",")
     return f"{count} {one if count == 1 else many}"
+
+
+@register.filter
+def minutes(value: dt.timedelta | None) -> int:
+    """A length of time in whole minutes (the sign-in lock-out's cool-off)."""
+    return int(value.total_seconds() // 60) if value else 0
