@@ -20,9 +20,10 @@ from oversight.engine.caseload import (
     team_load,
     worker_loads,
 )
+from oversight.engine.measures.caseloads import MEASURES, month_end_caseloads
 from oversight.engine.periods import add_months
 from oversight.engine.policy import CaseloadPolicy, Policy
-from oversight.engine.registry import Result
+from oversight.engine.registry import REGISTRY, Context, Period, Result
 from oversight.engine.workforce import Absence, Grade, WorkerFacts
 from tests.engine.measures.caseloads_frames import (
     CALENDAR,
@@ -319,3 +320,30 @@ def test_r_cl_1_to_5_agree_with_the_row_by_row_reference(
     expected_frame, expected = reference(rows, as_at, policy)
     assert board(data, as_at, policy).rows() == expected_frame
     assert measures(data, as_at, policy) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenes(), st.lists(st.integers(-420, 60).map(day), max_size=6))
+def test_month_end_series_agrees_with_the_reference_at_every_date(
+    scene: tuple[dict[str, list[Row]], dt.date, Policy], dates: list[dt.date]
+) -> None:
+    """All dates in one pass (in the order given, repeats kept) equal the board date by date;
+    drawn across the scene's whole span, so re-assessments fall between them."""
+    rows, _, policy = scene
+    series = month_end_caseloads(
+        case_data(**rows), month_ends=dates, policy=policy, calendar=CALENDAR
+    )
+    expected = [(date, *row) for date in dates for row in reference(rows, date, policy)[0]]
+    assert series.rows() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenes(), st.sets(st.sampled_from([m.id for m in MEASURES]), min_size=1))
+def test_measures_asked_for_alone_agree_with_the_reference(
+    scene: tuple[dict[str, list[Row]], dt.date, Policy], ids: set[str]
+) -> None:
+    """The family skips what the measures asked for do not need; they come out the same."""
+    rows, as_at, policy = scene
+    context = Context(as_at, Period(as_at, as_at), policy, CALENDAR)
+    _, expected = reference(rows, as_at, policy)
+    assert REGISTRY.compute(case_data(**rows), context, ids) == {i: expected[i] for i in ids}

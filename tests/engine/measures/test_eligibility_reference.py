@@ -10,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oversight.engine.caseload import AllocationFacts, CaseRole
+from oversight.engine.measures.eligibility import MEASURES
 from oversight.engine.policy import Policy
-from oversight.engine.registry import Result, count
+from oversight.engine.registry import REGISTRY, Context, Period, Result, count
 from oversight.engine.workforce import WorkerFacts, experience_grade
 from tests.engine.measures.eligibility_frames import (
+    CALENDAR,
     POLICY,
     REASON_CODES,
     D,
@@ -337,3 +339,26 @@ def test_r_al_1_r_al_4_engine_agrees_with_row_by_row_reference(
     expected_rows, expected = reference(tables, as_at, policy)
     assert breaches(data, as_at, policy).rows() == expected_rows
     assert measures(data, as_at, policy) == expected
+
+
+@settings(max_examples=100, database=None, deadline=None)
+@given(
+    tables=_tables(),
+    as_at=_dates(D(2023, 3, 1), D(2023, 9, 30)),
+    policy=_policies(),
+    ids=st.sets(st.sampled_from([m.id for m in MEASURES]), min_size=1),
+)
+def test_measures_asked_for_alone_agree_with_the_reference(
+    tables: dict[str, list[Row]], as_at: dt.date, policy: Policy, ids: set[str]
+) -> None:
+    """The family skips what the measures asked for do not need; they come out the same."""
+    data = case_data(
+        tables["allocations"],
+        tables["complexity"],
+        tables["section47s"],
+        tables["cp_plans"],
+        tables["workers"],
+    )
+    context = Context(as_at, Period(as_at, as_at), policy, CALENDAR)
+    _, expected = reference(tables, as_at, policy)
+    assert REGISTRY.compute(data, context, ids) == {i: expected[i] for i in ids}

@@ -8,9 +8,11 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from oversight.engine.calendar import WorkingDayCalendar
+from oversight.engine.measures.referrals import MEASURES
 from oversight.engine.periods import add_months
 from oversight.engine.policy import Policy, ReferralPolicy
-from oversight.engine.registry import Result, count, rate
+from oversight.engine.registry import REGISTRY, Context, Period, Result, count, rate
 from tests.engine.measures.referrals_frames import (
     D,
     Row,
@@ -275,3 +277,15 @@ def test_r_rr_1_to_5_agree_with_a_row_by_row_reference(
     data, as_at, start, end, policy = scenario
     engine = measure(case_data(**data), start=start, end=end, as_at=as_at, policy=policy)
     assert engine == reference(data, as_at, start, end, policy)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenarios(), st.sets(st.sampled_from([m.id for m in MEASURES]), min_size=1))
+def test_measures_asked_for_alone_agree_with_the_reference(
+    scenario: tuple[dict[str, list[Row]], dt.date, dt.date, dt.date, Policy], ids: set[str]
+) -> None:
+    """The family skips what the measures asked for do not need; they come out the same."""
+    data, as_at, start, end, policy = scenario
+    context = Context(as_at, Period(start, end), policy, WorkingDayCalendar([]))
+    expected = reference(data, as_at, start, end, policy)
+    assert REGISTRY.compute(case_data(**data), context, ids) == {i: expected[i] for i in ids}

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oversight.engine.frames import SCHEMAS, CaseData
-from oversight.engine.measures.supervision import supervision
+from oversight.engine.measures.supervision import MEASURES, supervision
 from oversight.engine.periods import add_months
 from oversight.engine.policy import MonthlyInterval, Policy, SupervisionPolicy
-from oversight.engine.registry import Context, Period, Result, count, rate
+from oversight.engine.registry import REGISTRY, Context, Period, Result, count, rate
 from oversight.engine.workforce import Grade, WorkerFacts, experience_grade
 from tests.engine.measures.supervision_frames import CALENDAR, D, sessions, workers
 
@@ -408,3 +408,14 @@ def test_r_sv_1_to_5_engine_agrees_with_day_by_day_reference(
 ) -> None:
     data, ctx = scenario
     assert supervision(data, ctx) == reference(data, ctx)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.sets(st.sampled_from([m.id for m in MEASURES]), min_size=1))
+def test_measures_asked_for_alone_agree_with_the_reference(
+    scenario: tuple[CaseData, Context], ids: set[str]
+) -> None:
+    """The family skips what the measures asked for do not need; they come out the same."""
+    data, ctx = scenario
+    expected = reference(data, ctx)
+    assert REGISTRY.compute(data, ctx, ids) == {i: expected[i] for i in ids}

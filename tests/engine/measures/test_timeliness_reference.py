@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oversight.engine.frames import CaseData
-from oversight.engine.measures.timeliness import timeliness
+from oversight.engine.measures.timeliness import MEASURES, timeliness
 from oversight.engine.periods import add_months
 from oversight.engine.policy import ClockStart
-from oversight.engine.registry import Context, Period, Result, count, rate
+from oversight.engine.registry import REGISTRY, Context, Period, Result, count, rate
 from oversight.engine.timeliness import (
     DURATION_BANDS,
     ICPC_BANDS,
@@ -304,3 +304,17 @@ def test_r_ts_engine_agrees_with_the_row_by_row_reference(
     case_data: CaseData, ctx: Context
 ) -> None:
     assert timeliness(case_data, ctx) == reference(case_data, ctx)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    random_case_data(),
+    random_context(),
+    st.sets(st.sampled_from([m.id for m in MEASURES]), min_size=1),
+)
+def test_measures_asked_for_alone_agree_with_the_reference(
+    case_data: CaseData, ctx: Context, ids: set[str]
+) -> None:
+    """The family skips what the measures asked for do not need; they come out the same."""
+    expected = reference(case_data, ctx)
+    assert REGISTRY.compute(case_data, ctx, ids) == {i: expected[i] for i in ids}

@@ -7,25 +7,36 @@ each worker's s47 pressure (R-CL-4). The family's measures are totals over that 
 national figure and a team page never disagree.
 
 To agree with the scalar `team_load` to the last bit, floating-point totals are summed in worker
-order (`cum_sum().last()` or Python's `sum`; polars' `sum()` adds pairwise), and every division
-is column ÷ column (polars turns ÷ by a constant into × its reciprocal, e.g. 7 × 0.05 ≠ 7 / 20).
+order (`cum_sum().last()` or Python's `sum`; polars' `sum()` adds pairwise) unless every partial
+sum is exact (`_exact_in_any_order`), and every division is Series ÷ Series of the same length
+(polars turns ÷ by a constant, or by a column it holds as one repeated value, into × its
+reciprocal: 7 × 0.05 ≠ 7 / 20).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+from collections.abc import Collection, Sequence
 
 import polars as pl
 
 from oversight.engine.calendar import WorkingDayCalendar
 from oversight.engine.caseload import CaseRole
 from oversight.engine.frames import CaseData
-from oversight.engine.measures.status import open_allocations, worker_standing
+from oversight.engine.measures.days import (
+    day_number,
+    day_number_of,
+    day_position,
+    day_positions,
+)
+from oversight.engine.measures.status import worker_standing_on
 from oversight.engine.periods import add_months
 from oversight.engine.policy import Policy
 from oversight.engine.registry import (
     REGISTRY,
+    Cases,
+    CasesBy,
     Context,
     Direction,
     Measure,
@@ -138,100 +149,388 @@ def _sequential_sum(column: str) -> pl.Expr:
     return pl.col(column).cum_sum().last()
 
 
-def _weighted_open_allocations(data: CaseData, as_at: dt.date, policy: Policy) -> pl.DataFrame:
-    """Open allocations with `weight`: R-CL-2 points for the level in force, times the
-    co-worker fraction for a co-worked case (as `caseload.case_weight`)."""
+def _points(policy: Policy) -> pl.Expr:
+    """R-CL-2 points for the column `level`, times the co-worker fraction for a co-worked case
+    (column `co`), as `caseload.case_weight`."""
     rules = policy.caseload
-    allocations = open_allocations(data, as_at)
-    unknown = allocations.filter(~pl.col("level").is_in(list(rules.complexity_weights)))
-    if unknown.height:
-        row = unknown.row(0, named=True)
-        raise ValueError(
-            f"allocation {row['allocation_id']}: complexity level {row['level']} has no "
-            "weight in the policy"
-        )
     points = pl.col("level").replace_strict(
         list(rules.complexity_weights),
         [float(p) for p in rules.complexity_weights.values()],
+        default=None,  # a level with no weight: null, reported by the caller
         return_dtype=pl.Float64(),
     )
-    return allocations.with_columns(
-        weight=pl.when(pl.col("role") == CO_WORKER)
-        .then(points * rules.co_worker_fraction)
-        .otherwise(points)
+    # × 1.0 is exact, so this is the same as choosing between points and points × fraction,
+    # with the lookup made once.
+    return points * pl.when(pl.col("co")).then(rules.co_worker_fraction).otherwise(1.0)
+
+
+def _allocations_open_on(
+    data: CaseData, days: pl.Series, policy: Policy, *, ids: bool
+) -> pl.DataFrame:
+    """Allocations open on each of `days` (sorted, distinct; open: start ≤ day < end), one row
+    per allocation and day, in no particular order: `day` (the day's position in `days`),
+    worker_id, `holder` and `co` (the role) and `weight` (R-CL-2 points for the level in force,
+    `_points`); with `ids`, also allocation_id and child_id.
+
+    The level in force is the child's latest re-assessment known by the day, if it came on or
+    after the allocation's start, else the level recorded at allocation. It is found with no
+    pass per day and no join of allocations with their children's history: the history is
+    sorted by (child, date) packed into one integer, and an as-of match on that key finds the
+    latest re-assessment by an allocation's first day. An allocation whose child is
+    re-assessed again by its last day is split where each later re-assessment becomes known;
+    every allocation or piece keeps one level and weight, worked out before it is expanded to
+    its days."""
+    # First and last day positions (both from the lookup of each distinct date): open on some
+    # day exactly when closes > opens.
+    allocations = (
+        data.allocations.lazy()
+        .select(
+            "allocation_id",
+            "child_id",
+            "worker_id",
+            "start",
+            "complexity_level",
+            opens=day_positions(data.allocations, "start", days, "left"),
+            closes=pl.when(pl.col("end").is_null())
+            .then(days.len())
+            .otherwise(day_positions(data.allocations, "end", days, "left")),
+            holder=pl.col("role") == HOLDER,
+            co=pl.col("role") == CO_WORKER,
+        )
+        .filter(pl.col("closes") > pl.col("opens"))
+        .collect()
     )
+    columns = ["day", "worker_id", "holder", "co", "weight"]
+    if ids:
+        columns += ["allocation_id", "child_id"]
+
+    def weighed(frame: pl.DataFrame) -> pl.DataFrame:
+        weighted = frame.with_columns(weight=_points(policy))
+        if weighted.get_column("weight").null_count():
+            unknown = weighted.filter(pl.col("weight").is_null()).row(0, named=True)
+            raise ValueError(
+                f"allocation {unknown['allocation_id']}: complexity level {unknown['level']} "
+                "has no weight in the policy"
+            )
+        return _on_days(weighted, columns)
+
+    history = data.complexity.filter(pl.col("assessed_on") <= days[-1])
+    if history.is_empty():
+        return weighed(allocations.with_columns(level="complexity_level"))
+    lookup = _History(history, allocations, days)
+    allocations = lookup.with_level(
+        allocations.with_columns(found=lookup.latest(allocations, pl.col("opens")))
+    )
+    # A re-assessment after the one at the first day and by the last changes the level from
+    # the day it is known (it came after the start, so it is in force). Only for those few is
+    # the last one by the last day looked up.
+    last_day = pl.col("closes") - 1
+    moving = lookup.follows_by(allocations, last_day)
+    pieces = allocations.filter(moving)
+    pieces = pieces.with_columns(last_found=lookup.latest(pieces, last_day))
+    return pl.concat([weighed(allocations.filter(~moving)), weighed(lookup.split(pieces))])
+
+
+def _on_days(allocations: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """`allocations` expanded to one row per day they are open on (`day`), with `columns`."""
+    kept = [c for c in columns if c != "day"]
+    expanded = allocations.select(*kept, day=pl.int_ranges("opens", "closes")).explode("day")
+    return expanded.select(columns)
+
+
+class _History:
+    """A child's complexity re-assessments known by a day (R-CL-2), found by an as-of match.
+
+    (child, date) is packed as child × span + days since the first assessment, so the history
+    sorted by that key is each child's assessments by date, one child after another; the
+    latest for (child, day) is the last key at or below child × span + the day's offset."""
+
+    def __init__(self, history: pl.DataFrame, allocations: pl.DataFrame, days: pl.Series) -> None:
+        first, last = history.select(
+            pl.col("assessed_on").min().alias("first"), pl.col("assessed_on").max().alias("last")
+        ).row(0)
+        span: int = (last - first).days + 1
+        self.span = span
+        self.days = days
+        self.child: pl.Expr = _child_numbers(history, allocations, span)
+        self.first = day_number_of(first)
+        keyed = history.select(
+            key=self.child * span + day_number(pl.col("assessed_on")) - self.first,
+            level="level",
+            assessed_on="assessed_on",
+        )
+        # Histories usually arrive in child and date order already; checking is cheaper.
+        if not keyed.get_column("key").is_sorted():
+            keyed = keyed.sort("key")
+        self.keys = keyed.get_column("key").set_sorted()
+        self.levels, self.dates = keyed.get_column("level"), keyed.get_column("assessed_on")
+        self.positions = pl.DataFrame(
+            {"key": self.keys, "position": pl.int_range(self.keys.len(), eager=True)}
+        ).cast({"position": pl.Int64()})
+        # A day after the last assessment looks up the last; one before the first finds none.
+        self.offsets = (days.cast(pl.Int32).cast(pl.Int64) - self.first).clip(-1, span - 1)
+
+    def _at(self, day: pl.Expr) -> pl.Expr:
+        """The key of (child, the day at position `day`)."""
+        return self.child * self.span + pl.lit(self.offsets).gather(day)
+
+    def latest(self, frame: pl.DataFrame, day: pl.Expr) -> pl.Series:
+        """For each row, the position in the history of the last key at or below (child, the
+        day at position `day`); -1: none. The keys sought are sorted and matched with one as-of
+        join, a single pass over both, which is twice as fast as a binary search for each."""
+        sought = frame.select(self._at(day).alias("sought")).to_series()
+        order = sought.arg_sort()
+        matched = (
+            sought.gather(order)
+            .to_frame()
+            .join_asof(
+                self.positions,
+                left_on="sought",
+                right_on="key",
+                strategy="backward",
+                check_sortedness=False,
+            )
+            .get_column("position")
+            .fill_null(-1)
+        )
+        return (
+            pl.zeros(sought.len(), dtype=pl.Int64, eager=True)
+            .scatter(order, matched)
+            .alias("found")
+        )
+
+    def with_level(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """`frame` with `level`, the level in force for the re-assessment at `found`: it counts
+        if it is the child's (a lower key is another child's) and on or after the allocation's
+        start; else the level recorded at allocation."""
+        at = frame.get_column("found").clip(lower_bound=0)
+        since_start = (day_number(pl.col("start")) - self.first).clip(lower_bound=0)
+        in_force = (pl.col("found") >= 0) & (
+            pl.lit(self.keys.gather(at)) >= self.child * self.span + since_start
+        )
+        return frame.with_columns(
+            level=pl.when(in_force)
+            .then(pl.lit(self.levels.gather(at)))
+            .otherwise("complexity_level")
+        )
+
+    def follows_by(self, frame: pl.DataFrame, day: pl.Expr) -> pl.Series:
+        """Whether the child has a re-assessment after the one at `found` and by the day at
+        position `day` (the next key in the history is the child's and at most that day's)."""
+        following = frame.get_column("found") + 1
+        after = self.keys.gather(following.clip(upper_bound=self.keys.len() - 1))
+        return frame.select(
+            (pl.lit(following) < self.keys.len()) & (pl.lit(after) <= self._at(day))
+        ).to_series()
+
+    def split(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Allocations whose child has re-assessments after the one at `found` up to the one
+        at `last_found`, cut where each becomes known: one row per piece, from `opens` to
+        `closes`, with its `level` (the allocation's own until the first). Re-assessments that
+        become known on the same day leave the last of them."""
+        steps = pl.int_ranges(0, pl.col("last_found") - pl.col("found") + 1)
+        pieces = frame.with_columns(step=steps)
+        pieces = pieces.explode("step")
+        entry = pieces.get_column("found") + pieces.get_column("step")
+        known = pieces.select(
+            day_position(pl.lit(self.dates.gather(entry.clip(lower_bound=0))), self.days, "left")
+        ).to_series()
+        later = pl.col("step") > 0
+        same = pl.col("allocation_id") == pl.col("allocation_id").shift(-1)
+        superseded = (same & (pl.col("opens") == pl.col("opens").shift(-1))).fill_null(False)
+        return (
+            pieces.with_columns(
+                opens=pl.when(later).then(pl.lit(known)).otherwise("opens"),
+                level=pl.when(later)
+                .then(pl.lit(self.levels.gather(entry.clip(lower_bound=0))))
+                .otherwise("level"),
+            )
+            # The last piece of those starting on the same day is the one in force.
+            .filter(~superseded)
+            .with_columns(closes=pl.when(same).then(pl.col("opens").shift(-1)).otherwise("closes"))
+        )
+
+
+def _child_numbers(history: pl.DataFrame, allocations: pl.DataFrame, span: int) -> pl.Expr:
+    """child_id, or its rank among all the child ids when child_id × span could overflow."""
+    columns = [history.get_column("child_id"), allocations.get_column("child_id")]
+    ends = [end for c in columns for end in (c.min(), c.max()) if isinstance(end, int)]
+    if (max(abs(end) for end in ends) + 1) * span < 2**62:  # Python integers: cannot overflow
+        return pl.col("child_id")
+    ranked = pl.concat(columns).unique().sort()
+    return pl.lit(ranked).search_sorted(pl.col("child_id")).cast(pl.Int64)
+
+
+class _Pairs:
+    """(day, worker_id) as one integer, day × width + worker_id − lowest id, over every frame's
+    worker ids (so no two pairs share a number): grouping and joining on one integer column is
+    several times faster than on two. When the ids are too far apart for that to fit in 62
+    bits, the two columns themselves are the key."""
+
+    def __init__(self, days: int, *frames: pl.DataFrame) -> None:
+        ids = [frame.get_column("worker_id") for frame in frames]
+        lows = [low for i in ids if isinstance(low := i.min(), int)]
+        highs = [high for i in ids if isinstance(high := i.max(), int)]
+        self.low = min(lows, default=0)
+        self.width = max(highs, default=0) - self.low + 1
+        self.packed = days * self.width < 2**62  # Python integers: cannot overflow
+        self.on = ["pair"] if self.packed else ["day", "worker_id"]
+
+    def keyed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if not self.packed:
+            return frame
+        return frame.with_columns(pair=pl.col("day") * self.width + pl.col("worker_id") - self.low)
+
+    def group(self, frame: pl.DataFrame, *aggregations: pl.Expr) -> pl.DataFrame:
+        """`frame` grouped by (day, worker_id), keyed by `on`."""
+        return self.keyed(frame).group_by(self.on).agg(*aggregations)
+
+
+def _exact_in_any_order(policy: Policy) -> bool:
+    """Whether every weight the policy can give (points, and points × the co-worker fraction)
+    is a multiple of 2⁻¹⁰ and small: then every partial sum of a worker's weights is exact, and
+    any order of adding them gives the same bits as Python's `sum` in allocation order (the
+    default weights, whole points and halves, are)."""
+    rules = policy.caseload
+    weights = [
+        float(w)
+        for p in rules.complexity_weights.values()
+        for w in (float(p), float(p) * rules.co_worker_fraction)
+    ]
+    return all(math.isfinite(w) and (w * 1024).is_integer() and abs(w) < 2**20 for w in weights)
+
+
+def _quotient(frame: pl.DataFrame, numerator: str, denominator: str) -> pl.Series:
+    """numerator ÷ denominator row by row, null unless the denominator is above 0. Divided as
+    whole Series, not as an expression: polars keeps a column of one repeated value (a one-row
+    frame expanded over days, or joined to several rows) as a scalar, and divides by a scalar
+    as × its reciprocal, which is not the IEEE quotient (6 × (1/68) ≠ 6/68)."""
+    top, bottom = frame.get_column(numerator), frame.get_column(denominator)
+    quotient = (top / bottom).alias(numerator)
+    return frame.select(pl.when(bottom > 0).then(quotient)).to_series()
+
+
+def _s47s_led_on(data: CaseData, days: pl.Series, policy: Policy) -> pl.DataFrame:
+    """R-CL-4: s47 enquiries with a lead worker, one row per day (position in `days`) they
+    count on: day, s47_id, child_id, worker_id. Led within the window: strategy_date in
+    (day − window, day], so from the first day on or after the strategy discussion up to the
+    last before it + the window."""
+    window_days = 7 * policy.caseload.s47_window_weeks
+    closes = (day_number(pl.col("strategy_date")) + window_days).cast(pl.Int32).cast(pl.Date)
+    return (
+        data.section47s.filter(
+            pl.col("lead_worker_id").is_not_null()
+            & (pl.col("strategy_date") <= days[-1])
+            & (pl.col("strategy_date") > days[0] - dt.timedelta(days=window_days))
+        )
+        .select(
+            "s47_id",
+            "child_id",
+            worker_id="lead_worker_id",
+            day=pl.int_ranges(
+                day_position(pl.col("strategy_date"), days, "left"),
+                day_position(closes, days, "left"),
+            ),
+        )
+        .explode("day")
+        .drop_nulls("day")
+    )
+
+
+def _boards(
+    data: CaseData,
+    days: pl.Series,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    *,
+    ids: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The board at each of `days` (sorted, distinct dates; `day` is a day's position), sorted
+    by day and worker; the open allocations (`_allocations_open_on`, with `weight`); and the
+    s47s led in the window before each day (day, s47_id, child_id, worker_id)."""
+    rules = policy.caseload
+    # (Fewer than 2²³ allocations: a worker's weights, each below 2²⁰, then sum below 2⁴³.)
+    exact = _exact_in_any_order(policy) and data.allocations.height < 2**23
+    allocations = _allocations_open_on(data, days, policy, ids=ids or not exact)
+    s47s = _s47s_led_on(data, days, policy)
+    standing = worker_standing_on(data, days, policy, calendar)
+    pairs = _Pairs(days.len(), standing, allocations, s47s)
+    counts = (
+        pl.col("holder").sum().cast(pl.Int64).alias("cases"),
+        pl.col("co").sum().cast(pl.Int64).alias("co_worked"),
+        pl.lit(value=True).alias("allocated"),
+    )
+    if exact:
+        per_worker = pairs.group(
+            allocations, *counts, pl.col("weight").sum().alias("weighted_load")
+        )
+    else:
+        # Added one by one in allocation_id order, as the scalar `worker_loads` does.
+        per_worker = pairs.keyed(
+            allocations.sort("day", "worker_id", "allocation_id")
+            .group_by("day", "worker_id", maintain_order=True)
+            .agg(*counts, _sequential_sum("weight").alias("weighted_load"))
+        ).drop(*(c for c in ("day", "worker_id") if pairs.packed))
+    led = pairs.group(s47s, pl.len().cast(pl.Int64).alias("s47_led"))
+    board = (
+        pairs.keyed(standing)
+        .join(per_worker, on=pairs.on, how="left")
+        .filter(
+            ~pl.col("role").is_in(list(rules.non_case_holding_roles))
+            | pl.col("allocated").is_not_null()
+        )
+        .join(led, on=pairs.on, how="left")
+        .with_columns(
+            pl.col("cases", "co_worked", "s47_led").fill_null(0),
+            pl.col("weighted_load").fill_null(0.0),
+        )
+        .with_columns(team_s47=pl.col("s47_led").sum().over("day", "team_id"))
+    )
+    board = board.with_columns(
+        utilisation=_quotient(board, "weighted_load", "capacity"),
+        s47_per_fte=_quotient(board, "s47_led", "fte"),
+        s47_share=_quotient(board, "s47_led", "team_s47"),
+    )
+    # The median by hand, (lower + upper) / 2 of the sorted values, so an even team's median
+    # is exactly `statistics.median`'s (polars interpolates, which can differ in the last bit).
+    medians = (
+        board.filter(pl.col("s47_per_fte").is_not_null())
+        .group_by("day", "team_id")
+        .agg(
+            lower=pl.col("s47_per_fte").sort().get((pl.len() - 1) // 2),
+            upper=pl.col("s47_per_fte").sort().get(pl.len() // 2),
+        )
+        .select("day", "team_id", median=(pl.col("lower") + pl.col("upper")) / 2)
+    )
+    board = (
+        board.join(medians, on=["day", "team_id"], how="left", nulls_equal=True)
+        .with_columns(
+            s47_flag=(
+                pl.col("s47_per_fte") > pl.col("median") * (1 + rules.s47_flag_above_median)
+            ).fill_null(value=False)
+        )
+        # By day, then worker (the packed pair is in that order).
+        .sort(pairs.on)
+        .select("day", *(pl.col(name).cast(dtype) for name, dtype in LOAD_SCHEMA.items()))
+    )
+    return board, allocations, s47s
 
 
 def _loads(
     data: CaseData, as_at: dt.date, policy: Policy, calendar: WorkingDayCalendar
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The board, the open allocations of its workers, and the s47s they led in the window."""
-    rules = policy.caseload
-    allocations = _weighted_open_allocations(data, as_at, policy)
-    per_worker = (
-        allocations.sort("allocation_id")
-        .group_by("worker_id")
-        .agg(
-            cases=(pl.col("role") == HOLDER).sum().cast(pl.Int64),
-            co_worked=(pl.col("role") == CO_WORKER).sum().cast(pl.Int64),
-            weighted_load=_sequential_sum("weight"),
-            allocated=pl.lit(value=True),
-        )
+    at = pl.Series([as_at], dtype=pl.Date())
+    board, allocations, s47s = _boards(data, at, policy, calendar, ids=True)
+    board = board.drop("day")
+    held = allocations.join(board.select("worker_id", "team_id"), on="worker_id").select(
+        "allocation_id",
+        "child_id",
+        "worker_id",
+        "team_id",
+        role=pl.when("co").then(pl.lit(CO_WORKER)).otherwise(pl.lit(HOLDER)),
     )
-    window_opens = as_at - dt.timedelta(weeks=rules.s47_window_weeks)
-    s47s = data.section47s.filter(
-        pl.col("lead_worker_id").is_not_null()
-        & (pl.col("strategy_date") > window_opens)
-        & (pl.col("strategy_date") <= as_at)
-    ).select("s47_id", "child_id", worker_id="lead_worker_id")
-    led = s47s.group_by("worker_id").agg(s47_led=pl.len().cast(pl.Int64))
-
-    board = (
-        worker_standing(data, as_at, policy, calendar)
-        .join(per_worker, on="worker_id", how="left")
-        .filter(
-            ~pl.col("role").is_in(list(rules.non_case_holding_roles))
-            | pl.col("allocated").is_not_null()
-        )
-        .join(led, on="worker_id", how="left")
-        .with_columns(
-            pl.col("cases", "co_worked", "s47_led").fill_null(0),
-            pl.col("weighted_load").fill_null(0.0),
-        )
-        .with_columns(
-            utilisation=pl.when(pl.col("capacity") > 0).then(
-                pl.col("weighted_load") / pl.col("capacity")
-            ),
-            s47_per_fte=pl.when(pl.col("fte") > 0).then(pl.col("s47_led") / pl.col("fte")),
-            team_s47=pl.col("s47_led").sum().over("team_id"),
-        )
-        .with_columns(
-            s47_share=pl.when(pl.col("team_s47") > 0).then(pl.col("s47_led") / pl.col("team_s47")),
-        )
-    )
-    # The median by hand, (lower + upper) / 2 of the sorted values, so an even team's median
-    # is exactly `statistics.median`'s (polars interpolates, which can differ in the last bit).
-    medians = (
-        board.filter(pl.col("s47_per_fte").is_not_null())
-        .group_by("team_id")
-        .agg(
-            lower=pl.col("s47_per_fte").sort().get((pl.len() - 1) // 2),
-            upper=pl.col("s47_per_fte").sort().get(pl.len() // 2),
-        )
-        .select("team_id", median=(pl.col("lower") + pl.col("upper")) / 2)
-    )
-    board = (
-        board.join(medians, on="team_id", how="left", nulls_equal=True)
-        .with_columns(
-            s47_flag=(
-                pl.col("s47_per_fte") > pl.col("median") * (1 + rules.s47_flag_above_median)
-            ).fill_null(value=False)
-        )
-        .sort("worker_id")
-        .select(pl.col(name).cast(dtype) for name, dtype in LOAD_SCHEMA.items())
-    )
-    held = allocations.join(board.select("worker_id", "team_id"), on="worker_id")
-    s47s = s47s.filter(pl.col("worker_id").is_in(board["worker_id"].implode()))
+    s47s = s47s.drop("day").filter(pl.col("worker_id").is_in(board["worker_id"].implode()))
     return board, held, s47s
 
 
@@ -253,25 +552,25 @@ def month_end_caseloads(
     policy: Policy,
     calendar: WorkingDayCalendar,
 ) -> pl.DataFrame:
-    """`worker_loads_frame` at each date of `month_ends`, with a leading `month_end` column."""
-    frames = [
-        worker_loads_frame(data, as_at=day, policy=policy, calendar=calendar).select(
-            pl.lit(day, dtype=pl.Date()).alias("month_end"), pl.all()
-        )
-        for day in month_ends
-    ]
-    if not frames:
+    """`worker_loads_frame` at each date of `month_ends`, with a leading `month_end` column:
+    the dates' boards one after another, in the order given. All dates are worked out in one
+    pass (each allocation, worker and s47 is expanded to the dates it counts on)."""
+    if not month_ends:
         return pl.DataFrame(schema={"month_end": pl.Date(), **LOAD_SCHEMA})
-    return pl.concat(frames)
+    days = pl.Series("month_end", sorted(set(month_ends)), dtype=pl.Date())
+    board, _, _ = _boards(data, days, policy, calendar)
+    board = board.select(pl.lit(days).gather(pl.col("day")).alias("month_end"), *LOAD_SCHEMA)
+    if list(month_ends) == days.to_list():
+        return board
+    return pl.concat([board.filter(pl.col("month_end") == day) for day in month_ends])
 
 
-def _children(frame: pl.DataFrame) -> tuple[int, ...]:
-    return tuple(frame["child_id"].unique().sort().to_list())
+def _children(frame: pl.DataFrame) -> Cases:
+    return Cases.of(frame.get_column("child_id"))
 
 
-def _children_by(frame: pl.DataFrame, key: str) -> dict[int, tuple[int, ...]]:
-    grouped = frame.group_by(key).agg(pl.col("child_id").unique().sort())
-    return {k: tuple(v) for k, v in grouped.iter_rows()}
+def _children_by(frame: pl.DataFrame, key: str) -> CasesBy:
+    return CasesBy(frame.get_column(key), frame.get_column("child_id"))
 
 
 def _ratio(numerator: float, denominator: float, scale: float = 1.0) -> float | None:
@@ -302,7 +601,7 @@ def _totals(
     )
     children = _children_by(held, "team_id")
     breakdown = {
-        f"team:{team}": Result(_ratio(n, d, scale), n, d, children.get(team, ()))
+        f"team:{team}": Result(_ratio(n, d, scale), n, d, children(team))
         for team, n, d in teams.iter_rows()
     }
     return Result(_ratio(top, bottom, scale), top, bottom, _children(held), breakdown)
@@ -324,7 +623,7 @@ def _s47_pressure(board: pl.DataFrame, s47s: pl.DataFrame) -> Result:
         "worker_id", "s47_per_fte", "s47_led", "fte", "s47_flag"
     )
     breakdown = {
-        f"worker:{worker}": Result(per_fte, led, fte, children[worker])
+        f"worker:{worker}": Result(per_fte, led, fte, children(worker))
         for worker, per_fte, led, fte in zip(
             *(leaders[name].to_list() for name in ("worker_id", "s47_per_fte", "s47_led", "fte")),
             strict=True,
@@ -402,23 +701,42 @@ def _overlaps(data: CaseData, as_at: dt.date) -> Result:
     overlapping = holders.with_columns(child_number=child_number.cum_sum().cast(pl.Int64)).filter(
         packed("start") < packed("end").cum_max().shift(1)
     )
-    children = _children(overlapping)
-    return count(len(children), children)
+    return count(overlapping.get_column("child_id").n_unique(), _children(overlapping))
+
+
+# The measures read from the board at the date (the other two look at allocation history).
+BOARD_MEASURES = frozenset(
+    {
+        "caseload.average_per_fte",
+        "caseload.utilisation",
+        "caseload.workers_over_capacity",
+        "caseload.co_worked_cases",
+        "caseload.s47_pressure_flags",
+    }
+)
 
 
 @REGISTRY.family(FAMILY, MEASURES)
-def caseloads(data: CaseData, ctx: Context) -> dict[str, Result]:
-    board, held, s47s = _loads(data, ctx.as_at, ctx.policy, ctx.calendar)
-    over = board.filter(pl.col("utilisation") > 1)["worker_id"].to_list()
-    co_worked = held.filter(pl.col("role") == CO_WORKER)
-    return {
-        "caseload.average_per_fte": _average_per_fte(board, held),
-        "caseload.utilisation": _utilisation(board, held),
-        "caseload.workers_over_capacity": Result(
-            len(over), len(over), None, (), {f"worker:{worker}": ONE for worker in over}
-        ),
-        "caseload.co_worked_cases": count(co_worked.height, _children(co_worked)),
-        "caseload.s47_pressure_flags": _s47_pressure(board, s47s),
-        "caseload.churn_children": _churn(data, ctx.as_at, ctx.policy),
-        "data_quality.allocation_overlaps": _overlaps(data, ctx.as_at),
-    }
+def caseloads(
+    data: CaseData, ctx: Context, *, wanted: Collection[str] | None = None
+) -> dict[str, Result]:
+    ids = frozenset(m.id for m in MEASURES) if wanted is None else frozenset(wanted)
+    results: dict[str, Result] = {}
+    if ids & BOARD_MEASURES:
+        board, held, s47s = _loads(data, ctx.as_at, ctx.policy, ctx.calendar)
+        over = board.filter(pl.col("utilisation") > 1)["worker_id"].to_list()
+        co_worked = held.filter(pl.col("role") == CO_WORKER)
+        results |= {
+            "caseload.average_per_fte": _average_per_fte(board, held),
+            "caseload.utilisation": _utilisation(board, held),
+            "caseload.workers_over_capacity": Result(
+                len(over), len(over), None, (), {f"worker:{worker}": ONE for worker in over}
+            ),
+            "caseload.co_worked_cases": count(co_worked.height, _children(co_worked)),
+            "caseload.s47_pressure_flags": _s47_pressure(board, s47s),
+        }
+    if "caseload.churn_children" in ids:
+        results["caseload.churn_children"] = _churn(data, ctx.as_at, ctx.policy)
+    if "data_quality.allocation_overlaps" in ids:
+        results["data_quality.allocation_overlaps"] = _overlaps(data, ctx.as_at)
+    return results

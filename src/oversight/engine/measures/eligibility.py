@@ -8,6 +8,7 @@ reuse the same function so a rule is only ever written here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from enum import StrEnum
 
 import polars as pl
@@ -22,6 +23,7 @@ from oversight.engine.measures.status import (
 from oversight.engine.policy import Policy
 from oversight.engine.registry import (
     REGISTRY,
+    Cases,
     Context,
     Direction,
     Measure,
@@ -310,43 +312,45 @@ def _allocation_count(frame: pl.DataFrame) -> Result:
     return count(frame["allocation_id"].n_unique(), _children(frame))
 
 
-def _children(frame: pl.DataFrame) -> list[int]:
-    return frame["child_id"].unique().sort().to_list()
+def _children(frame: pl.DataFrame) -> Cases:
+    return Cases.of(frame.get_column("child_id"))
+
+
+# The measures that need the R-AL-1 breaches themselves.
+BREACH_MEASURES = frozenset({"allocation.eligibility_breaches", "allocation.fsw_policy_breaches"})
 
 
 @REGISTRY.family(FAMILY, MEASURES)
-def eligibility(data: CaseData, ctx: Context) -> dict[str, Result]:
+def eligibility(
+    data: CaseData, ctx: Context, *, wanted: Collection[str] | None = None
+) -> dict[str, Result]:
+    ids = frozenset(m.id for m in MEASURES) if wanted is None else frozenset(wanted)
     as_at = ctx.as_at
     allocations = open_allocations(data, as_at)
     grades = _grades(data, as_at, ctx.policy, ctx.calendar)
     protection = child_protection_children(data, as_at)
-    breaches = _breaches(data, allocations, grades, protection, as_at=as_at, policy=ctx.policy)
-    return _results(allocations, grades, protection, breaches, as_at)
-
-
-def _results(
-    allocations: pl.DataFrame,
-    grades: pl.DataFrame,
-    protection: pl.DataFrame,
-    breaches: pl.DataFrame,
-    as_at: dt.date,
-) -> dict[str, Result]:
-    by_reason = {
-        f"reason:{reason.value}": _allocation_count(
-            breaches.filter(pl.col("reason_code") == reason.value)
-        )
-        for reason in Reason
-    }
-    everything = _allocation_count(breaches)
-    absent = allocations.join(grades, on="worker_id", how="anti")
-    return {
-        "allocation.eligibility_breaches": Result(
+    results: dict[str, Result] = {}
+    if ids & BREACH_MEASURES:
+        breaches = _breaches(data, allocations, grades, protection, as_at=as_at, policy=ctx.policy)
+        by_reason = {
+            f"reason:{reason.value}": _allocation_count(
+                breaches.filter(pl.col("reason_code") == reason.value)
+            )
+            for reason in Reason
+        }
+        everything = _allocation_count(breaches)
+        results["allocation.eligibility_breaches"] = Result(
             everything.value, everything.numerator, None, everything.cases, by_reason
-        ),
-        "allocation.fsw_policy_breaches": _fsw_audit(allocations, breaches, as_at),
-        "allocation.unallocated_child_protection": _unallocated(allocations, grades, protection),
-        "data_quality.allocation_to_absent_worker": _allocation_count(absent),
-    }
+        )
+        results["allocation.fsw_policy_breaches"] = _fsw_audit(allocations, breaches, as_at)
+    if "allocation.unallocated_child_protection" in ids:
+        results["allocation.unallocated_child_protection"] = _unallocated(
+            allocations, grades, protection
+        )
+    if "data_quality.allocation_to_absent_worker" in ids:
+        absent = allocations.join(grades, on="worker_id", how="anti")
+        results["data_quality.allocation_to_absent_worker"] = _allocation_count(absent)
+    return results
 
 
 def _fsw_audit(allocations: pl.DataFrame, breaches: pl.DataFrame, as_at: dt.date) -> Result:

@@ -8,13 +8,17 @@ referral day with a shift. No self-join, so it stays linear at England's 650,000
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import polars as pl
 
 from oversight.engine.frames import CaseData
+from oversight.engine.measures.days import per_day
 from oversight.engine.policy import ReferralPolicy
 from oversight.engine.registry import (
     REGISTRY,
+    Cases,
+    CasesBy,
     Context,
     Direction,
     Measure,
@@ -127,49 +131,88 @@ MEASURES: list[Measure] = [
 ]
 
 
+# The measures that need the re-referral flags, and those that also need R-RR-5's.
+FLAGGED = frozenset(
+    {
+        "referrals.count",
+        "referrals.rereferral_rate",
+        "referrals.rereferral_rate_children",
+        "referrals.nfa_rate",
+        "referrals.possible_misclassification",
+        "referrals.rereferral_rate_excluding_misclassified",
+        "data_quality.rereferral_same_day_duplicates",
+    }
+)
+MISCLASSIFIED = frozenset(
+    {"referrals.possible_misclassification", "referrals.rereferral_rate_excluding_misclassified"}
+)
+
+
 @REGISTRY.family(FAMILY, MEASURES)
-def referral_measures(data: CaseData, ctx: Context) -> dict[str, Result]:
+def referral_measures(
+    data: CaseData, ctx: Context, *, wanted: Collection[str] | None = None
+) -> dict[str, Result]:
+    ids = frozenset(m.id for m in MEASURES) if wanted is None else frozenset(wanted)
     as_at = ctx.as_at
     last_day = min(ctx.period.end, as_at)
-    referrals = flagged_referrals(data, as_at, ctx.policy.referrals)
-    in_period = referrals.filter(pl.col("date").is_between(ctx.period.start, last_day))
-
-    misclassified = in_period.filter(pl.col("misclassified"))
-    followed = misclassified.filter(pl.col("followed_by_rereferral"))
-    rereferrals = in_period.filter(pl.col("rereferral"))
-    duplicates = in_period.filter(pl.col("same_day_duplicate"))
-
-    return {
-        "referrals.count": count(in_period.height, _children(in_period)),
-        "referrals.rereferral_rate": _rate(in_period, pl.col("rereferral"), by_source=True),
-        "referrals.rereferral_rate_children": rate(
-            rereferrals.get_column("child_id").n_unique(),
-            in_period.get_column("child_id").n_unique(),
-            _children(rereferrals),
-        ),
-        "referrals.nfa_rate": _rate(in_period, pl.col("nfa").fill_null(False)),
-        "referrals.assessed_not_in_need_rate": _assessed_not_in_need(
+    results: dict[str, Result] = {}
+    if ids & FLAGGED:
+        referrals = _flagged(
+            data, as_at, ctx.policy.referrals, misclassification=bool(ids & MISCLASSIFIED)
+        )
+        in_period = referrals.filter(pl.col("date").is_between(ctx.period.start, last_day))
+        results.update(_flag_measures(in_period, ids))
+    if "referrals.assessed_not_in_need_rate" in ids:
+        results["referrals.assessed_not_in_need_rate"] = _assessed_not_in_need(
             data, ctx.period.start, last_day, as_at
-        ),
-        "referrals.contact_conversion_rate": _rate(
+        )
+    if "referrals.contact_conversion_rate" in ids:
+        results["referrals.contact_conversion_rate"] = _rate(
             data.contacts.filter(pl.col("date").is_between(ctx.period.start, last_day)),
             (pl.col("outcome") == PROGRESSED_TO_REFERRAL).fill_null(False),
             by_source=True,
-        ),
-        "referrals.possible_misclassification": Result(
+        )
+    return results
+
+
+def _flag_measures(in_period: pl.DataFrame, ids: frozenset[str]) -> dict[str, Result]:
+    """The measures over the flagged referrals in the period that are in `ids`."""
+    results: dict[str, Result] = {}
+    if "referrals.count" in ids:
+        results["referrals.count"] = count(in_period.height, _children(in_period))
+    if "referrals.rereferral_rate" in ids:
+        results["referrals.rereferral_rate"] = _rate(
+            in_period, pl.col("rereferral"), by_source=True
+        )
+    if "referrals.rereferral_rate_children" in ids:
+        rereferrals = in_period.filter(pl.col("rereferral"))
+        results["referrals.rereferral_rate_children"] = rate(
+            rereferrals.get_column("child_id").n_unique(),
+            in_period.get_column("child_id").n_unique(),
+            _children(rereferrals),
+        )
+    if "referrals.nfa_rate" in ids:
+        results["referrals.nfa_rate"] = _rate(in_period, pl.col("nfa").fill_null(False))
+    if "referrals.possible_misclassification" in ids:
+        misclassified = in_period.filter(pl.col("misclassified"))
+        followed = misclassified.filter(pl.col("followed_by_rereferral"))
+        results["referrals.possible_misclassification"] = Result(
             misclassified.height,
             misclassified.height,
             None,
             _children(misclassified),
             {"followed_by_rereferral": count(followed.height, _children(followed))},
-        ),
-        "referrals.rereferral_rate_excluding_misclassified": _rate(
+        )
+    if "referrals.rereferral_rate_excluding_misclassified" in ids:
+        results["referrals.rereferral_rate_excluding_misclassified"] = _rate(
             in_period, pl.col("rereferral") & ~pl.col("previous_misclassified")
-        ),
-        "data_quality.rereferral_same_day_duplicates": count(
+        )
+    if "data_quality.rereferral_same_day_duplicates" in ids:
+        duplicates = in_period.filter(pl.col("same_day_duplicate"))
+        results["data_quality.rereferral_same_day_duplicates"] = count(
             duplicates.height, _children(duplicates)
-        ),
-    }
+        )
+    return results
 
 
 def flagged_referrals(data: CaseData, as_at: dt.date, policy: ReferralPolicy) -> pl.DataFrame:
@@ -184,12 +227,20 @@ def flagged_referrals(data: CaseData, as_at: dt.date, policy: ReferralPolicy) ->
     - `previous_misclassified`: the most recent earlier referral (latest date, then highest
       referral_id) was a possible misclassification.
     """
+    return _flagged(data, as_at, policy, misclassification=True)
+
+
+def _flagged(
+    data: CaseData, as_at: dt.date, policy: ReferralPolicy, *, misclassification: bool
+) -> pl.DataFrame:
+    """`flagged_referrals`; without `misclassification`, only `rereferral` and
+    `same_day_duplicate` (and `previous_date`) are added: R-RR-5 needs the child's assessments,
+    s47 enquiries and plans, which the re-referral rates do not."""
     referrals = _by_child_and_day(
         data.referrals.filter(pl.col("date") <= as_at).select(
             "referral_id", "child_id", "date", "source", "nfa", "closure_date"
         )
     )
-    misclassified = possible_misclassifications(data, referrals, as_at)
     child, day = pl.col("child_id"), pl.col("date")
     row = pl.int_range(pl.len(), dtype=pl.Int64)
     same_child_before = (child.shift(1) == child).fill_null(False)
@@ -203,18 +254,27 @@ def flagged_referrals(data: CaseData, as_at: dt.date, policy: ReferralPolicy) ->
         .then(pl.when(same_child_before).then(row - 1).otherwise(-1))
         .forward_fill()
     )
+    # The window's start is worked out once per distinct day (calendar-month arithmetic costs
+    # more than the rest of the flags), then looked up.
+    window_opens = per_day(referrals, "date", lambda days: _window_opens(days, policy))
+    # The previous day is always strictly earlier and the next strictly later, so a same-day
+    # referral never makes a re-referral.
+    if not misclassification:
+        return referrals.with_columns(
+            same_day_duplicate=~(first_of_day & last_of_day),
+            previous_date=_at(day, previous_row),
+        ).with_columns(rereferral=_reaches(pl.col("previous_date"), window_opens, policy))
+    misclassified = possible_misclassifications(data, referrals, as_at)
     next_row = (
         pl.when(last_of_day)
         .then(pl.when(same_child_after).then(row + 1).otherwise(-1))
         .backward_fill()
     )
-    # The previous day is always strictly earlier and the next strictly later, so a same-day
-    # referral never makes a re-referral. The window's start is computed once per row.
     return (
         referrals.with_columns(
             misclassified=pl.col("referral_id").is_in(misclassified.implode()),
             same_day_duplicate=~(first_of_day & last_of_day),
-            window_opens=_window_opens(day, policy),
+            window_opens=window_opens,
             previous_row=previous_row,
             next_row=next_row,
         )
@@ -333,9 +393,9 @@ def _rate(frame: pl.DataFrame, hit: pl.Expr, *, by_source: bool = False) -> Resu
     if not by_source:
         return overall
     totals = flagged.group_by("source").agg(pl.len(), pl.col("hit").sum())
-    cases = dict(hits.group_by("source").agg(pl.col("child_id").unique().sort()).iter_rows())
+    cases = CasesBy(hits.get_column("source"), hits.get_column("child_id"))
     breakdown = {
-        f"source:{NO_SOURCE if source is None else source}": rate(n_hits, n, cases.get(source, []))
+        f"source:{NO_SOURCE if source is None else source}": rate(n_hits, n, cases(source))
         for source, n, n_hits in sorted(totals.iter_rows(), key=lambda row: _source_order(row[0]))
     }
     return Result(overall.value, overall.numerator, overall.denominator, overall.cases, breakdown)
@@ -345,5 +405,5 @@ def _source_order(source: object) -> tuple[bool, str]:
     return (source is None, str(source))
 
 
-def _children(frame: pl.DataFrame) -> tuple[int, ...]:
-    return tuple(frame.get_column("child_id").unique().sort().to_list())
+def _children(frame: pl.DataFrame) -> Cases:
+    return Cases.of(frame.get_column("child_id"))

@@ -18,16 +18,20 @@ check it day by day against the scalar `workforce.experience_grade`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import polars as pl
 
 from oversight.engine import workdays
 from oversight.engine.caseload import CaseRole
 from oversight.engine.frames import CaseData
-from oversight.engine.measures.status import child_protection_children, open_allocations
+from oversight.engine.measures.days import day_number, day_number_of, per_day, plus_days
+from oversight.engine.measures.status import child_protection_children
 from oversight.engine.policy import MonthlyInterval, SupervisionPolicy
 from oversight.engine.registry import (
     REGISTRY,
+    Cases,
+    CasesBy,
     Context,
     Direction,
     Measure,
@@ -43,7 +47,6 @@ FAMILY = "supervision"
 
 FORMAL = "formal"
 HOLDER = CaseRole.CASE_HOLDER.value
-ONE_DAY = pl.duration(days=1)
 
 MEASURES: list[Measure] = [
     Measure(
@@ -127,16 +130,33 @@ MEASURES: list[Measure] = [
 ]
 
 
-@REGISTRY.family(FAMILY, MEASURES)
-def supervision(data: CaseData, ctx: Context) -> dict[str, Result]:
-    workers = supervised_workers(data, ctx)
-    links = chain(data, workers, ctx)
-    return {
-        "supervision.compliance_rate": _compliance(workers, links, ctx),
-        "supervision.overdue_workers": _overdue(workers, links, ctx.as_at),
-        **_write_ups(data, ctx),
-        "supervision.case_oversight_gaps": _case_oversight_gaps(data, ctx),
+WRITE_UP_MEASURES = frozenset(
+    {
+        "supervision.write_up_on_time_rate",
+        "supervision.not_written_up",
+        "data_quality.session_written_up_before_held",
     }
+)
+
+
+@REGISTRY.family(FAMILY, MEASURES)
+def supervision(
+    data: CaseData, ctx: Context, *, wanted: Collection[str] | None = None
+) -> dict[str, Result]:
+    ids = frozenset(m.id for m in MEASURES) if wanted is None else frozenset(wanted)
+    results: dict[str, Result] = {}
+    if ids & {"supervision.compliance_rate", "supervision.overdue_workers"}:
+        workers = supervised_workers(data, ctx)
+        links = chain(data, workers, ctx)
+        if "supervision.compliance_rate" in ids:
+            results["supervision.compliance_rate"] = _compliance(workers, links, ctx)
+        if "supervision.overdue_workers" in ids:
+            results["supervision.overdue_workers"] = _overdue(workers, links, ctx.as_at)
+    if ids & WRITE_UP_MEASURES:
+        results.update(_write_ups(data, ctx))
+    if "supervision.case_oversight_gaps" in ids:
+        results["supervision.case_oversight_gaps"] = _case_oversight_gaps(data, ctx)
+    return {measure.id: results[measure.id] for measure in MEASURES if measure.id in results}
 
 
 def supervised_workers(data: CaseData, ctx: Context) -> pl.DataFrame:
@@ -196,20 +216,22 @@ def supervised_workers(data: CaseData, ctx: Context) -> pl.DataFrame:
 def next_due(day: pl.Expr, rules: SupervisionPolicy) -> pl.Expr:
     """R-SV-1: the day the next session is due after one held on `day` (columns of
     `supervised_workers` in scope)."""
-    if rules.monthly_interval == MonthlyInterval.CALENDAR_MONTH:
-        monthly = day.dt.offset_by("1mo")
-    else:
-        monthly = day + pl.duration(days=rules.monthly_days)
     asye = pl.col("asye_until").is_not_null() & (day < pl.col("asye_until"))
-    return (
+    interval = (
         pl.when(pl.col("fsw"))
-        .then(day + pl.duration(days=rules.fsw_interval_days))
+        .then(rules.fsw_interval_days)
         .when(asye & (day < pl.col("weekly_until")))
-        .then(day + pl.duration(weeks=1))
+        .then(7)
         .when(asye & (day < pl.col("fortnightly_until")))
-        .then(day + pl.duration(weeks=2))
-        .otherwise(monthly)
+        .then(14)
     )
+    if rules.monthly_interval == MonthlyInterval.CALENDAR_MONTH:
+        return (
+            pl.when(interval.is_not_null())
+            .then(plus_days(day, interval))
+            .otherwise(day.dt.offset_by("1mo"))
+        )
+    return plus_days(day, interval.otherwise(rules.monthly_days))
 
 
 def chain(data: CaseData, workers: pl.DataFrame, ctx: Context) -> pl.DataFrame:
@@ -218,28 +240,65 @@ def chain(data: CaseData, workers: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     rules = ctx.policy.supervision
     starts = workers.select("worker_id", day=pl.col("in_post_from"))
     counting = (
-        data.supervision_sessions.filter(
+        data.supervision_sessions.lazy()
+        .filter(
             (pl.col("kind") == FORMAL)
             & (pl.col("minutes") >= rules.minimum_minutes)
             & (pl.col("held_on") <= ctx.as_at)
         )
-        .select(pl.col("supervisee_id").alias("worker_id"), pl.col("held_on").alias("day"))
-        .join(starts.rename({"day": "from"}), on="worker_id")
-        .filter(pl.col("day") >= pl.col("from"))
-        .drop("from")
+        .select(worker_id="supervisee_id", day="held_on")
+        .collect()
     )
-    # Sorting the two key columns alone, then attaching the worker's milestones in that order,
-    # is the cheapest order of work at a million sessions.
+    days = _distinct_sorted(
+        pl.concat([starts, counting]).filter(
+            pl.col("worker_id").is_not_null() & (pl.col("day") <= ctx.as_at)
+        )
+    )
+    # The worker's milestones are attached by an as-of match on worker_id (both sides sorted
+    # by it: one merge, cheaper than hashing a million links); a link whose worker is not
+    # supervised matches another's and drops out, as do sessions before the start in post.
+    milestones = workers.sort("worker_id").with_columns(matched=pl.col("worker_id"))
     same_worker = (pl.col("worker_id") == pl.col("worker_id").shift(-1)).fill_null(value=False)
-    days = (
-        pl.concat([starts, counting])
-        .filter(pl.col("day") <= ctx.as_at)
-        .sort("worker_id", "day")
-        .filter(~(same_worker & (pl.col("day") == pl.col("day").shift(-1))))
+    return (
+        days.lazy()
+        .join_asof(milestones.lazy(), on="worker_id", strategy="backward", check_sortedness=False)
+        .filter(
+            (pl.col("matched") == pl.col("worker_id")) & (pl.col("day") >= pl.col("in_post_from"))
+        )
+        .drop("matched")
+        .with_columns(
+            due=next_due(pl.col("day"), rules),
+            next=pl.when(same_worker).then(pl.col("day").shift(-1)).otherwise(None),
+        )
+        .collect()
     )
-    return days.join(workers, on="worker_id", how="left", maintain_order="left").with_columns(
-        due=next_due(pl.col("day"), rules),
-        next=pl.when(same_worker).then(pl.col("day").shift(-1)).otherwise(None),
+
+
+def _distinct_sorted(days: pl.DataFrame) -> pl.DataFrame:
+    """The distinct (worker_id, day) pairs of `days`, sorted. Worker and day are packed into
+    one integer to sort by when that cannot overflow: sorting by one column is several times
+    cheaper than by two."""
+    low, high, first, last = days.select(
+        pl.col("worker_id").min().alias("low"),
+        pl.col("worker_id").max().alias("high"),
+        pl.col("day").min().alias("first"),
+        pl.col("day").max().alias("last"),
+    ).row(0)
+    if low is None:
+        return days
+    span = (last - first).days + 1
+    if (high - low + 1) * span >= 2**62:  # Python integers: this check itself cannot overflow
+        return days.unique().sort("worker_id", "day")
+    key = pl.col("key")
+    return (
+        days.with_columns(
+            key=(pl.col("worker_id") - low) * span
+            + day_number(pl.col("day"))
+            - day_number_of(first)
+        )
+        .sort("key")
+        .filter((key != key.shift(1)).fill_null(value=True))
+        .drop("key")
     )
 
 
@@ -263,14 +322,18 @@ def worker_months(workers: pl.DataFrame, links: pl.DataFrame, ctx: Context) -> p
         )
 
     # In breach from a missed due date up to the day before the next link (or the last day).
+    # Missed: due by the last day and before the next link (compared first, as most links are
+    # not missed and the date arithmetic is then done for the few that are).
+    due, following, last_day = pl.col("due"), pl.col("next"), pl.col("last_day")
+    missed = (due <= last_day) & (following.is_null() | (due < following))
     breaches = (
-        links.with_columns(
+        links.filter(missed)
+        .with_columns(
             until=pl.min_horizontal(
-                pl.coalesce(pl.col("next") - ONE_DAY, pl.col("last_day")), pl.col("last_day")
+                pl.coalesce(plus_days(following, pl.lit(-1)), last_day), last_day
             )
         )
-        .filter(pl.col("due") <= pl.col("until"))
-        .select("worker_id", month=months(pl.col("due"), pl.col("until")))
+        .select("worker_id", month=months(due, pl.col("until")))
         .explode("month")
         .drop_nulls("month")
         .unique()
@@ -307,8 +370,9 @@ def _rates(frame: pl.DataFrame, by: str, prefix: str) -> dict[str, Result]:
         .agg(pl.len().alias("n"), pl.col("compliant").sum().alias("k"))
         .sort(by)
     )
+    # Every group has a month, so this is `rate(k, n)` made directly (thousands of workers).
     return {
-        f"{prefix}:{key}": rate(k, n)
+        f"{prefix}:{key}": Result(100.0 * k / n, k, n)
         for key, n, k in zip(
             grouped[by].to_list(), grouped["n"].to_list(), grouped["k"].to_list(), strict=True
         )
@@ -357,12 +421,15 @@ def _write_ups(data: CaseData, ctx: Context) -> dict[str, Result]:
     rules = ctx.policy.supervision
     written_on = pl.col("written_up_on")
     sessions = data.supervision_sessions.filter(pl.col("held_on") <= ctx.as_at)
-    # Sessions share a few hundred distinct days: work out each day's deadline once. (Inside a
-    # lazy query the working-day addition ran some 20 times slower at national size.)
-    deadlines = sessions.select(pl.col("held_on").unique()).with_columns(
-        deadline=workdays.add(pl.col("held_on"), rules.write_up_working_days, ctx.calendar)
+    # Sessions share a few hundred distinct days: each day's deadline is worked out once. (Inside
+    # a lazy query the working-day addition ran some 20 times slower at national size.)
+    deadline = per_day(
+        sessions,
+        "held_on",
+        lambda day: workdays.add(day, rules.write_up_working_days, ctx.calendar),
     )
-    sessions = sessions.join(deadlines, on="held_on", how="left").with_columns(
+    sessions = sessions.with_columns(
+        deadline=deadline,
         written=written_on.is_not_null() & (written_on <= ctx.as_at),
         in_period=pl.col("held_on").is_between(ctx.period.start, ctx.period.end),
     )
@@ -399,7 +466,12 @@ def oversight_gaps(data: CaseData, ctx: Context) -> pl.DataFrame:
     gone longer than the oversight interval without a case discussion, counting from the later
     of the last discussion and the allocation's start."""
     rules = ctx.policy.supervision
-    holders = open_allocations(data, ctx.as_at).filter(pl.col("role") == HOLDER)
+    # Open at as_at (as `status.open_allocations`; the level in force is not needed here).
+    holders = data.allocations.filter(
+        (pl.col("role") == HOLDER)
+        & (pl.col("start") <= ctx.as_at)
+        & (pl.col("end").is_null() | (pl.col("end") > ctx.as_at))
+    )
     # Only a discussion within the longer of the two intervals can close a gap, so only those
     # sessions are joined (a few weeks of them, not the whole history).
     window = dt.timedelta(weeks=max(rules.case_oversight_weeks, rules.cp_case_oversight_weeks))
@@ -421,12 +493,14 @@ def oversight_gaps(data: CaseData, ctx: Context) -> pl.DataFrame:
         .then(rules.cp_case_oversight_weeks * 7)
         .otherwise(rules.case_oversight_weeks * 7)
     )
-    since = pl.max_horizontal("discussed_on", "start")
+    # Days since, as day numbers (date arithmetic through a duration costs more).
+    since = pl.max_horizontal("discussed_on", "start").cast(pl.Int32)
+    as_at = pl.lit(ctx.as_at).cast(pl.Int32)
     return (
         holders.select("child_id", "worker_id", "start")
         .join(discussed, on="child_id", how="left")
         .join(protected, on="child_id", how="left")
-        .filter((pl.lit(ctx.as_at) - since).dt.total_days() > limit)
+        .filter(as_at - since > limit)
         .select("child_id", "worker_id")
         .sort("child_id", "worker_id")
     )
@@ -434,7 +508,8 @@ def oversight_gaps(data: CaseData, ctx: Context) -> pl.DataFrame:
 
 def _case_oversight_gaps(data: CaseData, ctx: Context) -> Result:
     gaps = oversight_gaps(data, ctx)
-    children = tuple(gaps["child_id"].unique().sort().to_list())
-    by_worker = gaps.group_by("worker_id").agg(pl.col("child_id").unique().sort()).sort("worker_id")
-    breakdown = {f"worker:{worker}": count(len(ids), ids) for worker, ids in by_worker.iter_rows()}
-    return Result(len(children), len(children), None, children, breakdown)
+    children = gaps.get_column("child_id").n_unique()
+    by_worker = gaps.group_by("worker_id").agg(n=pl.col("child_id").n_unique()).sort("worker_id")
+    cases = CasesBy(gaps.get_column("worker_id"), gaps.get_column("child_id"))
+    breakdown = {f"worker:{worker}": count(n, cases(worker)) for worker, n in by_worker.iter_rows()}
+    return Result(children, children, None, Cases.of(gaps.get_column("child_id")), breakdown)

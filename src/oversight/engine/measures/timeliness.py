@@ -12,7 +12,7 @@ and a referral dated later is not known (the assessment is then timed from its o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import polars as pl
@@ -22,6 +22,8 @@ from oversight.engine.frames import CaseData
 from oversight.engine.policy import ClockStart
 from oversight.engine.registry import (
     REGISTRY,
+    Cases,
+    CasesBy,
     Context,
     Direction,
     Measure,
@@ -158,19 +160,46 @@ MEASURES: list[Measure] = [
 ]
 
 
+ASSESSMENT_MEASURES = frozenset(
+    {
+        "assessments.within_timescale_rate",
+        "assessments.median_duration",
+        "assessments.open_overdue",
+        "assessments.open_due_soon",
+        "assessments.overdue_missing_reason",
+        "data_quality.assessment_authorised_before_start",
+        "data_quality.referral_after_assessment_start",
+    }
+)
+ICPC_MEASURES = frozenset({"icpc.within_15wd_rate", "data_quality.icpc_before_strategy_discussion"})
+
+
 @REGISTRY.family(FAMILY, MEASURES)
-def timeliness(data: CaseData, ctx: Context) -> dict[str, Result]:
-    results = _assessment_measures(data, ctx)
-    results.update(_icpc_measures(data, ctx))
-    results["cp_reviews.on_time_rate"] = _cp_review_rate(data, ctx)
-    return {measure.id: results[measure.id] for measure in MEASURES}
+def timeliness(
+    data: CaseData, ctx: Context, *, wanted: Collection[str] | None = None
+) -> dict[str, Result]:
+    ids = frozenset(m.id for m in MEASURES) if wanted is None else frozenset(wanted)
+    results: dict[str, Result] = {}
+    if ids & ASSESSMENT_MEASURES:
+        results.update(_assessment_measures(data, ctx, ids))
+    if ids & ICPC_MEASURES:
+        results.update(_icpc_measures(data, ctx))
+    if "cp_reviews.on_time_rate" in ids:
+        results["cp_reviews.on_time_rate"] = _cp_review_rate(data, ctx)
+    return {measure.id: results[measure.id] for measure in MEASURES if measure.id in results}
 
 
 # --- assessments (R-TS-2..4, R-TS-10) --------------------------------------------------------
 
 
-def _assessment_measures(data: CaseData, ctx: Context) -> dict[str, Result]:
-    timed = _timed_assessments(data, ctx)
+def _assessment_measures(data: CaseData, ctx: Context, ids: frozenset[str]) -> dict[str, Result]:
+    """The assessment measures in `ids`."""
+    timed = _timed_assessments(
+        data,
+        ctx,
+        every_referral="data_quality.referral_after_assessment_start" in ids,
+        reasons="assessments.overdue_missing_reason" in ids,
+    )
     authorised, late = pl.col("authorised"), pl.col("late")
     # Authorised before the start: cannot be timed, only counted (data quality).
     untimeable = (authorised < pl.col("start")).fill_null(False)
@@ -178,37 +207,43 @@ def _assessment_measures(data: CaseData, ctx: Context) -> dict[str, Result]:
     open_ = authorised.is_null()
     overdue = open_ & late
     due_soon = open_ & ~late & (pl.col("days_left") <= ctx.policy.timescales.due_soon_days)
-    totals = _tallies(
-        timed,
-        overdue=overdue,
-        due_soon=due_soon,
+    conditions = {
+        "assessments.open_overdue": overdue,
+        "assessments.open_due_soon": due_soon,
         # R-TS-10: open and overdue, or authorised late in the period, with no reason recorded.
-        missing_reason=~untimeable & late & pl.col("no_reason"),
-        untimeable=untimeable,
-        referral_after=~untimeable & (pl.col("referral_date") > pl.col("start")).fill_null(False),
-    )
-    done = timed.filter(completed).select("child_id", "kind", "late", "elapsed")
-    median: float | None = done.select(pl.col("elapsed").median().cast(pl.Float64)).item()
-    return {
-        "assessments.within_timescale_rate": _within_timescale(done),
-        "assessments.median_duration": Result(median, median, done.height),
-        "assessments.open_overdue": _by_worker_and_team(
-            totals["overdue"], timed.filter(overdue), data.workers
-        ),
-        "assessments.open_due_soon": _by_worker_and_team(
-            totals["due_soon"], timed.filter(due_soon), data.workers
-        ),
-        "assessments.overdue_missing_reason": totals["missing_reason"].result,
-        "data_quality.assessment_authorised_before_start": totals["untimeable"].result,
-        "data_quality.referral_after_assessment_start": totals["referral_after"].result,
+        "assessments.overdue_missing_reason": ~untimeable & late & pl.col("no_reason"),
+        "data_quality.assessment_authorised_before_start": untimeable,
+        "data_quality.referral_after_assessment_start": ~untimeable
+        & (pl.col("referral_date") > pl.col("start")).fill_null(False),
     }
+    totals = _tallies(timed, **{name: c for name, c in conditions.items() if name in ids})
+    results = {name: tally.result for name, tally in totals.items()}
+    for name, condition in (
+        ("assessments.open_overdue", overdue),
+        ("assessments.open_due_soon", due_soon),
+    ):
+        if name in ids:
+            results[name] = _by_worker_and_team(totals[name], timed.filter(condition), data.workers)
+    if ids & {"assessments.within_timescale_rate", "assessments.median_duration"}:
+        done = timed.filter(completed).select("child_id", "kind", "late", "elapsed")
+        if "assessments.within_timescale_rate" in ids:
+            results["assessments.within_timescale_rate"] = _within_timescale(done)
+        if "assessments.median_duration" in ids:
+            median: float | None = done.select(pl.col("elapsed").median().cast(pl.Float64)).item()
+            results["assessments.median_duration"] = Result(median, median, done.height)
+    return results
 
 
-def _timed_assessments(data: CaseData, ctx: Context) -> pl.DataFrame:
+def _timed_assessments(
+    data: CaseData, ctx: Context, *, every_referral: bool = True, reasons: bool = True
+) -> pl.DataFrame:
     """Assessments this family looks at: authorised in the period (by as_at), or open at as_at
     (started by then, authorisation unknown or later). Authorisations before the start are kept
     for the data-quality count; every other row gets its clock start, elapsed working days
-    (to authorisation, or to as_at while open), `late`, and `days_left` to its due date."""
+    (to authorisation, or to as_at while open), `late`, and `days_left` to its due date.
+
+    `referral_date` is looked up for every row with `every_referral`, else only where the clock
+    can start at the referral (null elsewhere); `no_reason` is worked out with `reasons`."""
     as_at, period, policy, calendar = ctx.as_at, ctx.period, ctx.policy, ctx.calendar
     limits = {kind.value: limit_for(kind, policy) for kind in AssessmentKind}
     # clock_start_for: initial assessments always, single ones when configured, run from the
@@ -216,41 +251,45 @@ def _timed_assessments(data: CaseData, ctx: Context) -> pl.DataFrame:
     from_referral = [AssessmentKind.INITIAL.value]
     if policy.timescales.single_assessment_clock_start is ClockStart.REFERRAL:
         from_referral.append(AssessmentKind.SINGLE.value)
-    referrals = data.referrals.filter(pl.col("date") <= as_at).select(
-        "referral_id", referral_date="date"
-    )
     authorised = pl.col("authorised")
-    frame = (
-        data.assessments.filter(
-            (pl.col("start") <= as_at)
-            & (
-                authorised.is_null()
-                | (authorised > as_at)
-                | authorised.is_between(period.start, period.end)
-            )
+    frame = data.assessments.filter(
+        (pl.col("start") <= as_at)
+        & (
+            authorised.is_null()
+            | (authorised > as_at)
+            | authorised.is_between(period.start, period.end)
         )
-        .select(
-            "child_id",
-            "referral_id",
-            "worker_id",
-            "kind",
-            "start",
-            # An authorisation after as_at has not happened yet: the assessment is open.
-            authorised=pl.when(authorised <= as_at).then(authorised),
-            # R-TS-10: blank is no reason (the scalar rule's `str.strip()`, hence its set).
-            no_reason=pl.col("delay_reason").is_null()
-            | (pl.col("delay_reason").str.strip_chars(_PYTHON_WHITESPACE).str.len_bytes() == 0),
+    ).select(
+        "child_id",
+        "referral_id",
+        "worker_id",
+        "kind",
+        "start",
+        # An authorisation after as_at has not happened yet: the assessment is open.
+        authorised=pl.when(authorised <= as_at).then(authorised),
+        # R-TS-10: blank is no reason (the scalar rule's `str.strip()`, hence its set).
+        no_reason=(
+            pl.col("delay_reason").is_null()
+            | (pl.col("delay_reason").str.strip_chars(_PYTHON_WHITESPACE).str.len_bytes() == 0)
+            if reasons
+            else pl.lit(None, dtype=pl.Boolean)
+        ),
+    )
+    timed_from_referral = pl.col("kind").is_in(from_referral)
+    if every_referral or not frame.filter(timed_from_referral).is_empty():
+        referrals = data.referrals.filter(pl.col("date") <= as_at).select(
+            "referral_id", referral_date="date"
         )
-        .join(referrals, on="referral_id", how="left")
-        .with_columns(
-            limit=pl.col("kind").replace_strict(limits, return_dtype=pl.Int64),
-            clock_start=pl.when(
-                pl.col("kind").is_in(from_referral) & (pl.col("referral_date") <= pl.col("start"))
-            )
-            .then("referral_date")
-            .otherwise("start"),
-            until=pl.coalesce("authorised", pl.lit(as_at)),
-        )
+        frame = frame.join(referrals, on="referral_id", how="left")
+    else:
+        # No row's clock can start at its referral: the dates would not be used.
+        frame = frame.with_columns(referral_date=pl.lit(None, dtype=pl.Date))
+    frame = frame.with_columns(
+        limit=pl.col("kind").replace_strict(limits, return_dtype=pl.Int64),
+        clock_start=pl.when(timed_from_referral & (pl.col("referral_date") <= pl.col("start")))
+        .then("referral_date")
+        .otherwise("start"),
+        until=pl.coalesce("authorised", pl.lit(as_at)),
     )
     return _with_elapsed(frame, "clock_start", "until", calendar).with_columns(
         late=pl.col("elapsed") > pl.col("limit"),
@@ -266,20 +305,12 @@ def _timed_assessments(data: CaseData, ctx: Context) -> pl.DataFrame:
 def _within_timescale(done: pl.DataFrame) -> Result:
     """The in-time rate of assessments authorised in the period, with `kind:<kind>` rates (for
     the kinds authorised in it) and `band:<label>` counts."""
-    kinds = done.group_by("kind").agg(
-        n=pl.len(),
-        in_time=(~pl.col("late")).sum(),
-        cases=pl.col("child_id").filter(~pl.col("late")).unique().sort(),
-    )
-    found = {kind: rate(in_time, n, cases) for kind, n, in_time, cases in kinds.iter_rows()}
+    kinds = done.group_by("kind").agg(n=pl.len(), in_time=(~pl.col("late")).sum())
+    in_time_rows = done.filter(~pl.col("late"))
+    cases = CasesBy(in_time_rows.get_column("kind"), in_time_rows.get_column("child_id"))
+    found = {kind: rate(in_time, n, cases(kind)) for kind, n, in_time in kinds.iter_rows()}
     breakdown = {f"kind:{k.value}": found[k.value] for k in AssessmentKind if k.value in found}
-    # Usually one kind is in use (single assessments since 2013): its children are the total's.
-    in_time = sum(int(part.numerator or 0) for part in found.values())
-    if len(found) == 1:
-        cases = next(iter(found.values())).cases
-    else:
-        cases = _cases(done.filter(~pl.col("late")))
-    total = rate(in_time, done.height, cases)
+    total = rate(in_time_rows.height, done.height, _cases(in_time_rows))
     breakdown.update(_bands(done, DURATION_BANDS, duration_band))
     return Result(total.value, total.numerator, total.denominator, total.cases, breakdown)
 
@@ -400,7 +431,7 @@ class _Tally:
     """How many rows matched, and their distinct children in order."""
 
     height: int
-    cases: tuple[int, ...]
+    cases: Cases
 
     @property
     def result(self) -> Result:
@@ -408,21 +439,22 @@ class _Tally:
 
 
 def _tallies(frame: pl.DataFrame, **conditions: pl.Expr) -> dict[str, _Tally]:
-    """Each named condition's row count and children, in one query over the frame."""
-    out = frame.select(
-        *(condition.sum().alias(f"{name}.n") for name, condition in conditions.items()),
-        *(
-            pl.col("child_id").filter(condition).unique().sort().implode().alias(f"{name}.cases")
-            for name, condition in conditions.items()
-        ),
-    ).row(0, named=True)
+    """Each named condition's row count, in one query over the frame, and its children."""
+    if not conditions:
+        return {}
+    flags = frame.select(
+        *(condition.fill_null(False).alias(name) for name, condition in conditions.items())
+    )
+    counts = flags.sum().row(0, named=True)
+    children = frame.get_column("child_id")
     return {
-        name: _Tally(int(out[f"{name}.n"] or 0), tuple(out[f"{name}.cases"])) for name in conditions
+        name: _Tally(int(counts[name] or 0), Cases.of(children.filter(flags.get_column(name))))
+        for name in conditions
     }
 
 
-def _cases(frame: pl.DataFrame) -> tuple[int, ...]:
-    return tuple(frame["child_id"].unique().sort().to_list())
+def _cases(frame: pl.DataFrame) -> Cases:
+    return Cases.of(frame.get_column("child_id"))
 
 
 def _count(frame: pl.DataFrame) -> Result:
@@ -431,14 +463,11 @@ def _count(frame: pl.DataFrame) -> Result:
 
 def _counts_by(frame: pl.DataFrame, column: str, label: str) -> dict[str, Result]:
     """`<label>:<id>` (or `<label>:none`) → count of rows with their children, in id order."""
-    groups = (
-        frame.group_by(column)
-        .agg(n=pl.len(), cases=pl.col("child_id").unique().sort())
-        .sort(column, nulls_last=True)
-    )
+    groups = frame.group_by(column).agg(n=pl.len()).sort(column, nulls_last=True)
+    cases = CasesBy(frame.get_column(column), frame.get_column("child_id"))
     return {
-        f"{label}:{'none' if key is None else key}": count(n, cases)
-        for key, n, cases in groups.iter_rows()
+        f"{label}:{'none' if key is None else key}": count(n, cases(key))
+        for key, n in groups.iter_rows()
     }
 
 
@@ -446,17 +475,19 @@ def _bands(
     frame: pl.DataFrame, labels: tuple[str, ...], band_of: Callable[[int], str]
 ) -> dict[str, Result]:
     """`band:<label>` → count of rows (every band, zero included) by their `elapsed` days. The
-    scalar band rule is applied to each distinct value, so the two cannot disagree."""
-    position = {label: i for i, label in enumerate(labels)}
-    values = frame["elapsed"].unique().to_list()
-    banded = frame.select(
-        "child_id",
-        band=pl.col("elapsed").replace_strict(
-            {value: position[band_of(value)] for value in values}, return_dtype=pl.Int64
-        ),
-    )
-    counted = _counts_by(banded, "band", "band")
-    return {f"band:{label}": counted.get(f"band:{i}", count(0)) for i, label in enumerate(labels)}
+    scalar band rule is applied to each distinct value, so the two cannot disagree; the rows are
+    counted per value, and banded one by one only if their cases are read."""
+    per_value = frame.group_by("elapsed").len()
+    band = {value: band_of(value) for value in per_value.get_column("elapsed").to_list()}
+    totals = dict.fromkeys(labels, 0)
+    for value, n in per_value.iter_rows():
+        totals[band[value]] += n
+    elapsed, children = frame.get_column("elapsed"), frame.get_column("child_id")
+    cases = CasesBy.later(lambda: (elapsed.replace_strict(band, return_dtype=pl.String), children))
+    return {
+        f"band:{label}": count(totals[label], cases(label)) if totals[label] else count(0)
+        for label in labels
+    }
 
 
 def _last_day(ctx: Context) -> dt.date:
