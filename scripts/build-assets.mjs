@@ -22,4 +22,7 @@ for (const name of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   cpSync(join(govuk, name), join(build, name));
 }
 
-console.log(`Copied GOV.UK Frontend images and JavaScript into ${build}`);
+// htmx, for the pages that update in place (the allocation meeting). Pages work without it.
+cpSync(join(root, "node_modules", "htmx.org", "dist", "htmx.min.js"), join(build, "htmx.min.js"));
+
+console.log(`Copied GOV.UK Frontend images, its JavaScript and htmx into ${build}`);
