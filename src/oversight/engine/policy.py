@@ -135,6 +135,9 @@ class RecommendationPolicy:
     continuity: int = 15
     siblings_together: int = 10
     same_team: int = 5
+    # Utilisation after allocation above which a worker is not recommended (a soft limit:
+    # allocating beyond it needs a rationale). Local choice; domain.md sets no figure.
+    capacity_limit: float = 1.0
 
 
 @dataclass(frozen=True)

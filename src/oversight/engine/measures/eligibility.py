@@ -167,6 +167,41 @@ def _limits(policy: Policy) -> tuple[dict[str, int], int | None]:
     return dict(rules.max_complexity), max(asye_holds, co_worked)
 
 
+def pair_breaches(
+    grade: Grade, role: str, level: int, *, child_protection: bool, policy: Policy
+) -> list[tuple[Reason, str]]:
+    """R-AL-1 for one worker and one case: every hard rule that holding (`role` "holder") or
+    co-working ("co") a case at `level` would break, as (reason, sentence). The same rules as
+    `allocation_breaches` over whole frames (a property test keeps the two in step)."""
+    holds, asye_co_works = _limits(policy)
+    asye_co = grade == Grade.ASYE and role == CO_WORKER
+    limit = asye_co_works if asye_co else holds.get(grade.value)
+    found: list[tuple[Reason, str]] = []
+    if limit is not None and level > limit:
+        found.append(_over_limit(grade, role, level, limit, asye_co_works))
+    fsw_cp = child_protection or level >= CHILD_PROTECTION_LEVEL
+    if grade == Grade.FSW and fsw_cp and not policy.eligibility.fsw_may_hold_child_protection:
+        found.append((Reason.FSW_CHILD_PROTECTION, FSW_CHILD_PROTECTION_TEXT))
+    return found
+
+
+def _over_limit(
+    grade: Grade, role: str, level: int, limit: int, asye_co_works: int | None
+) -> tuple[Reason, str]:
+    if grade == Grade.ASYE and role == HOLDER and (asye_co_works or 0) >= level:
+        return Reason.ASYE_CO_WORK_ONLY, f"ASYE: level {level} only when co-worked"
+    if grade == Grade.ASYE and role == CO_WORKER and level >= CARE_PROCEEDINGS_LEVEL:
+        return (
+            Reason.ASYE_CARE_PROCEEDINGS,
+            f"ASYE: care proceedings (level {level}) are never held by an ASYE, even co-worked",
+        )
+    verb = "co-work" if role == CO_WORKER else "hold"
+    return (
+        Reason.ABOVE_GRADE_MAX,
+        f"Level {level} is above the most {GRADE_PHRASES[grade]} may {verb} ({limit})",
+    )
+
+
 def _breaches(
     data: CaseData,
     allocations: pl.DataFrame,
