@@ -25,6 +25,8 @@ class Child(models.Model):
     responsible_team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # Children of one family share a reference, so siblings can be allocated together (R-AL-2).
+    family_reference = models.CharField(max_length=40, blank=True)
 
     class Meta:
         verbose_name_plural = "children"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "oversight.demo",
     "oversight.reports",
     "oversight.interchange",
+    "oversight.allocation",
     "axes",
 ]
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("oversight.supervision.urls")),
     path("", include("oversight.supervision.history_urls")),
     path("", include("oversight.actionplan.urls")),
+    path("", include("oversight.allocation.urls")),
     path("django-admin/", admin.site.urls),
 ]

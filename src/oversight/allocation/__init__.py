@@ -1,0 +1,1 @@
+"""Allocation: the meeting, recommendations and recorded decisions (R-AL-1..4)."""

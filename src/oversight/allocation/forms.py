@@ -1,0 +1,44 @@
+"""The allocation decision form (R-AL-3)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from oversight.engine.allocation.scoring import Recommendation
+
+
+class DecisionForm(forms.Form):
+    worker = forms.TypedChoiceField(
+        label="Allocate to",
+        coerce=int,
+        error_messages={"required": "Select the worker to allocate the case to"},
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+        help_text="Required when you choose someone other than the top recommendation or the "
+        "worker would go past the capacity limit.",
+    )
+    override_reason = forms.CharField(
+        label="Reason for overriding an eligibility rule (team managers only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+    )
+
+    def __init__(self, *args: object, recommendation: Recommendation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        ranked = [
+            (s.worker_id, f"{s.candidate.name} — score {s.total:.1f}")
+            for s in recommendation.ranked
+        ]
+        excluded = [
+            (e.worker_id, f"{e.candidate.name} — {'; '.join(e.reasons)}")
+            for e in recommendation.excluded
+        ]
+        self.fields["worker"].choices = [  # type: ignore[attr-defined]
+            ("Recommended, best first", ranked),
+            ("Not recommended", excluded),
+        ]
+        if recommendation.top is not None:
+            self.fields["worker"].initial = recommendation.top.worker_id

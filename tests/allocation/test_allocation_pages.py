@@ -1,0 +1,179 @@
+"""The allocation meeting and a case's allocation page (R-AL-1..3), with recorded decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from oversight.accounts.roles import AccessRole
+from oversight.allocation.actions import Decision, DecisionRefused, allocate_case
+from oversight.allocation.meeting import team_meeting
+from oversight.audit.models import AuditEvent
+from oversight.cases.models import Allocation, Section47
+from oversight.engine.allocation.scoring import recommend
+from tests.factories import (
+    ChildFactory,
+    ReferralFactory,
+    TeamFactory,
+    WorkerFactory,
+    make_user,
+)
+
+HOLDER = Allocation.Role.CASE_HOLDER
+
+
+@pytest.fixture
+def meeting(db: None) -> dict[str, Any]:
+    """A team with a social worker (Sam), an experienced worker (Eve) and a family support
+    worker (Fay), none holding anything; a child protection case waiting (an s47 started a
+    week ago) and a level 1 case waiting since a month ago."""
+    today = timezone.localdate()
+    team = TeamFactory(name="Referral and Assessment")
+    tm = WorkerFactory(name="Tess Manager", role="TM", team=team)
+    atm = WorkerFactory(name="Amir Assistant", role="ATM", team=team)
+    sam = WorkerFactory(
+        name="Sam Social",
+        team=team,
+        qualification_date=dt.date(2024, 9, 2),
+        start_date=dt.date(2024, 9, 9),
+    )
+    eve = WorkerFactory(name="Eve Experienced", team=team)
+    fay = WorkerFactory(
+        name="Fay Support", team=team, role="FSW", qualified=False, qualification_date=None
+    )
+    cp = ChildFactory(la_child_id="CP-001", responsible_team=team)
+    ReferralFactory(child=cp, date=today - dt.timedelta(days=10))
+    Section47.objects.create(child=cp, strategy_date=today - dt.timedelta(days=7))
+    low = ChildFactory(la_child_id="LOW-002", responsible_team=team)
+    ReferralFactory(child=low, date=today - dt.timedelta(days=30))
+    users = {
+        "tm": make_user("tm", AccessRole.TEAM_MANAGER, tm),
+        "atm": make_user("atm", AccessRole.ASSISTANT_TEAM_MANAGER, atm),
+        "sam_user": make_user("sam", AccessRole.WORKER, sam),
+    }
+    return {"team": team, "cp": cp, "low": low, "sam": sam, "eve": eve, "fay": fay, **users}
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_r_al_2_meeting_lists_child_protection_first_with_top_recommendations(
+    meeting: dict[str, Any],
+) -> None:
+    response = client_for(meeting["tm"]).get(
+        reverse("allocation-meeting", args=[meeting["team"].id])
+    )
+    html = response.content.decode()
+    assert html.index('data-child="CP-001"') < html.index('data-child="LOW-002"')
+    # Level 3 child protection: Sam (SW, the least experienced eligible) scores
+    # 30 + (1 − 8/85) × 25 + 15 (no recent s47s) + 5 = 72.6; Fay may not hold it.
+    assert "Sam Social (72.6)" in html
+    # Level 1: Fay (FSW) is the least experienced eligible: 30 + (1 − 4/85) × 25 + 5 = 58.8.
+    assert "Fay Support (58.8)" in html
+
+
+def test_r_al_2_case_page_shows_every_part_and_the_excluded(meeting: dict[str, Any]) -> None:
+    url = reverse("allocation-case", args=[meeting["cp"].id])
+    html = client_for(meeting["tm"]).get(url).content.decode()
+    # Eve: experience fit ½ → 15, capacity 22.6, s47 15, team 5 = 57.6.
+    assert html.index('data-worker="Sam Social"') < html.index('data-worker="Eve Experienced"')
+    assert ">57.6<" in html
+    assert (
+        "Fay Support: Level 3 is above the most an FSW may hold (1); FSW: child protection "
+        "cases are never held by a family support worker" in html
+    )
+
+
+def test_r_al_3_top_recommendation_needs_no_rationale_and_is_recorded(
+    meeting: dict[str, Any],
+) -> None:
+    url = reverse("allocation-case", args=[meeting["cp"].id])
+    response = client_for(meeting["tm"]).post(url, {"worker": meeting["sam"].id})
+    assert response.status_code == 302
+    allocation = Allocation.objects.get(child=meeting["cp"], end_date__isnull=True)
+    assert (allocation.worker, allocation.role, allocation.complexity_level) == (
+        meeting["sam"],
+        HOLDER,
+        3,
+    )
+    assert allocation.decided_by == meeting["tm"]
+    assert allocation.recommendation_shown["ranked"][0]["name"] == "Sam Social"
+    assert allocation.recommendation_shown["ranked"][0]["total"] == 72.65
+    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE).latest("id")
+    assert event.what == "Allocated CP-001 to Sam Social"
+    assert event.detail["after"]["worker"] == "Sam Social"
+
+
+def test_r_al_3_choosing_another_worker_needs_a_rationale(meeting: dict[str, Any]) -> None:
+    url = reverse("allocation-case", args=[meeting["cp"].id])
+    client = client_for(meeting["tm"])
+    response = client.post(url, {"worker": meeting["eve"].id})
+    assert response.status_code == 200
+    assert "Enter the rationale: this is not the top recommendation" in response.content.decode()
+    assert not Allocation.objects.filter(child=meeting["cp"]).exists()
+    client.post(url, {"worker": meeting["eve"].id, "rationale": "Eve knows the family"})
+    allocation = Allocation.objects.get(child=meeting["cp"])
+    assert (allocation.worker, allocation.rationale) == (meeting["eve"], "Eve knows the family")
+
+
+def test_r_al_3_hard_rule_breach_needs_a_team_managers_override(meeting: dict[str, Any]) -> None:
+    url = reverse("allocation-case", args=[meeting["cp"].id])
+    fay = meeting["fay"].id
+    as_tm = client_for(meeting["tm"])
+    no_reason = as_tm.post(url, {"worker": fay, "rationale": "Nobody else"})
+    assert "Enter the reason for overriding the rule" in no_reason.content.decode()
+    assert not Allocation.objects.filter(child=meeting["cp"]).exists()
+    as_tm.post(url, {"worker": fay, "rationale": "Nobody else", "override_reason": "Two days only"})
+    allocation = Allocation.objects.get(child=meeting["cp"])
+    assert (allocation.worker_id, allocation.override_reason) == (fay, "Two days only")
+
+
+def test_r_al_3_a_worker_sees_recommendations_but_cannot_allocate(
+    meeting: dict[str, Any],
+) -> None:
+    """Sam sees only their own cases: the team's waiting cases are not theirs to see."""
+    client = client_for(meeting["sam_user"])
+    response = client.get(reverse("allocation-case", args=[meeting["cp"].id]))
+    assert response.status_code == 404
+    post = client.post(reverse("allocation-case", args=[meeting["cp"].id]), {"worker": 1})
+    assert post.status_code == 404
+    assert not Allocation.objects.exists()
+
+
+def test_r_al_2_whole_meeting_comparison(meeting: dict[str, Any]) -> None:
+    url = reverse("allocation-meeting", args=[meeting["team"].id]) + "?plan=optimised"
+    html = client_for(meeting["tm"]).get(url).content.decode()
+    assert 'data-testid="optimised-allocated">2<' in html
+    assert "proven the best possible" in html
+
+
+def test_r_al_3_only_a_team_manager_may_override_a_hard_rule(meeting: dict[str, Any]) -> None:
+    """An assistant team manager may allocate, but not against R-AL-1."""
+    gathered = team_meeting(meeting["atm"], meeting["team"], as_at=timezone.localdate())
+    recommendation = recommend(
+        queue_case_for(meeting["cp"].id, meeting),
+        [c for c in candidates(meeting) if c.worker_id == meeting["fay"].id],
+        gathered.meeting.policy,
+    )
+    decision = Decision(meeting["cp"], meeting["fay"], timezone.localdate(), "x", "Two days")
+    with pytest.raises(DecisionRefused, match="Only a team manager may override this"):
+        allocate_case(meeting["atm"], decision, recommendation)
+    assert not Allocation.objects.exists()
+
+
+def queue_case_for(child_id: int, meeting: dict[str, Any]) -> Any:
+    gathered = team_meeting(meeting["tm"], meeting["team"], as_at=timezone.localdate())
+    return next(c for c in gathered.meeting.cases if c.child_id == child_id)
+
+
+def candidates(meeting: dict[str, Any]) -> Any:
+    gathered = team_meeting(meeting["tm"], meeting["team"], as_at=timezone.localdate())
+    return gathered.meeting.candidates
