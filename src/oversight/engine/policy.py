@@ -138,6 +138,9 @@ class RecommendationPolicy:
     # Utilisation after allocation above which a worker is not recommended (a soft limit:
     # allocating beyond it needs a rationale). Local choice; domain.md sets no figure.
     capacity_limit: float = 1.0
+    # The whole-meeting optimiser may level the busiest workers' loads at the cost of score, down
+    # to this share below the best score possible (never below one-at-a-time's). Local choice.
+    levelling_allowance: float = 0.01
 
 
 @dataclass(frozen=True)

@@ -2,47 +2,40 @@
 
 `one_at_a_time` gives each case, in queue order, to its top recommendation given what the
 meeting has already handed out: what a meeting does today. `optimise` assigns every case at
-once with an exact solver (HiGHS, through scipy.optimize.milp), in priority order:
+once with an exact solver (HiGHS, through scipy.optimize.milp, `model.py`):
 
 1. allocate as many cases as capacity allows (a child protection case counting double);
-2. the highest total score (the R-AL-2 scores, worked out against the team as the meeting
+2. then the highest total score (the R-AL-2 scores, worked out against the team as the meeting
    opened);
-3. a level load: every worker is kept under the lowest utilisation cap (between the policy's
-   amber line and one-at-a-time's busiest worker) at which the score can still beat
-   one-at-a-time's.
+3. then siblings waiting together are moved to one worker where that raises the score;
+4. then the busiest workers' loads are levelled, moving the cheapest cases off them, for as
+   long as the score stays within the policy's levelling allowance of the best possible score
+   and never below one-at-a-time's.
 
-Siblings waiting together are then moved to one worker where that raises the score. Both plans
-respect R-AL-1 and the capacity limit for every assignment, and `evaluate` measures both the
-same way. The result is never worse than one-at-a-time's (if the solver's time runs out first,
-one-at-a-time's plan is returned).
+Both plans respect R-AL-1 and the capacity limit for every assignment, and `evaluate` measures
+both the same way. The result is never worse than one-at-a-time's: if the solver's time runs
+out first, one-at-a-time's plan is returned.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
-
-from oversight.engine.allocation.meeting import Candidate, Meeting, QueueCase
+from oversight.engine.allocation.meeting import Meeting
+from oversight.engine.allocation.model import MeetingModel
 from oversight.engine.allocation.scoring import (
     Part,
+    capacity_reason,
     hard_reasons,
     least_eligible_rank,
     recommend,
     score,
     utilisation_after,
 )
-
-# How far the relaxation must beat one-at-a-time's score before a lower cap is tried, and how
-# many halvings the search for that cap takes.
-LEVELLING_MARGIN = 0.01
-LEVELLING_STEPS = 4
+from oversight.engine.workforce import Grade
 
 
 class Method(StrEnum):
@@ -103,58 +96,65 @@ class PairScores:
 
 
 def pair_scores(meeting: Meeting) -> PairScores:
+    """Each (case, worker) pair R-AL-1 and the capacity limit allow, with its R-AL-2 score as
+    the meeting opens; and the siblings part each pair would add if the meeting also gives the
+    worker a sibling waiting in the same queue."""
     policy = meeting.policy
     most_s47 = max((c.s47_per_fte for c in meeting.candidates), default=0.0)
     sibling_weight = float(policy.recommendation.siblings_together)
+    queued = {c.child_id for c in meeting.cases}
+    eligible: dict[tuple[Grade, int, bool], bool] = {}
     allowed: dict[tuple[int, int], float] = {}
     bonus: dict[tuple[int, int], float] = {}
     for case in meeting.cases:
         least = least_eligible_rank(case, policy)
-        queued_siblings = bool(case.siblings & {c.child_id for c in meeting.cases})
+        points = case.weight(policy)
         for candidate in meeting.candidates:
-            if not _may_take(case, candidate, meeting):
+            rule = (candidate.grade, case.level, case.child_protection)
+            if rule not in eligible:
+                eligible[rule] = not hard_reasons(case, candidate, policy)
+            if (
+                not eligible[rule]
+                or capacity_reason(utilisation_after(candidate, points), policy)
+                or candidate.capacity <= 0
+            ):
                 continue
             scored = score(case, candidate, policy, least_rank=least, most_s47_per_fte=most_s47)
             key = (case.child_id, candidate.worker_id)
             allowed[key] = scored.total
-            together_already = scored.fits[Part.SIBLINGS_TOGETHER] == 1.0
-            if queued_siblings and not together_already:
+            if case.siblings & queued and scored.fits[Part.SIBLINGS_TOGETHER] != 1.0:
                 bonus[key] = sibling_weight
     return PairScores(allowed, bonus)
 
 
-def _may_take(case: QueueCase, candidate: Candidate, meeting: Meeting) -> bool:
-    if candidate.capacity <= 0 or hard_reasons(case, candidate, meeting.policy):
-        return False
-    after = utilisation_after(candidate, case.weight(meeting.policy))
-    return after <= meeting.policy.recommendation.capacity_limit
-
-
-def optimise(meeting: Meeting, *, seconds: float = 1.8, baseline: Plan | None = None) -> Plan:
+def optimise(meeting: Meeting, *, seconds: float = 1.5, baseline: Plan | None = None) -> Plan:
     """The exact whole-meeting allocation (see the module's docstring). `baseline` is the
     one-at-a-time plan it must not fall below; worked out here if not given."""
     started = time.perf_counter()
     baseline = baseline or one_at_a_time(meeting)
     scores = pair_scores(meeting)
     if not scores.allowed:
-        return Plan(Method.OPTIMISED, dict(baseline.assignments), 0.0, proven_optimal=True)
-    policy = meeting.policy
-
-    def left(share: float) -> float:
-        return max(0.2, seconds * share - (time.perf_counter() - started))
-
-    limit = _levelled_limit(meeting, scores, baseline)
-    solution = _Model(meeting, scores, baseline, limit).solve(left(0.95))
-    if solution is None or _rank(meeting, scores, solution.assignments) < _rank(
-        meeting, scores, baseline.assignments
-    ):
-        full = policy.recommendation.capacity_limit
-        solution = _Model(meeting, scores, baseline, full).solve(left(1.0)) or solution
+        return replace(baseline, method=Method.OPTIMISED, seconds=0.0, proven_optimal=True)
+    placed = {child for child, worker in baseline.assignments.items() if worker is not None}
+    model = MeetingModel(meeting, scores.allowed, placed)
+    limit = meeting.policy.recommendation.capacity_limit
+    solution = model.solve(limit, max(0.2, seconds - (time.perf_counter() - started)))
     if solution is None:
         return replace(baseline, method=Method.OPTIMISED, seconds=time.perf_counter() - started)
     together = _bring_siblings_together(meeting, scores, solution.assignments)
+    best = evaluate(meeting, Plan(Method.OPTIMISED, together, 0.0), scores).total_score
+    bound = best * (1 + solution.gap)  # the best score possible, as far as the solver proved
+    allowance = meeting.policy.recommendation.levelling_allowance
+    floor = max(evaluate(meeting, baseline, scores).total_score, bound * (1 - allowance))
+    levelled = _level_the_load(meeting, scores, together, floor) if best > floor else together
+    final = evaluate(meeting, Plan(Method.OPTIMISED, levelled, 0.0), scores).total_score
+    gap = (bound - final) / bound if bound > 0 else 0.0
     plan = Plan(
-        Method.OPTIMISED, together, time.perf_counter() - started, solution.optimal, solution.gap
+        Method.OPTIMISED,
+        levelled,
+        time.perf_counter() - started,
+        solution.optimal and final >= best,
+        max(gap, 0.0),
     )
     # Within its time limit the solver may stop short of one-at-a-time's plan on a queue where
     # that plan is already (near) optimal; then that plan is the answer.
@@ -163,28 +163,52 @@ def optimise(meeting: Meeting, *, seconds: float = 1.8, baseline: Plan | None = 
     return plan
 
 
-def _levelled_limit(meeting: Meeting, scores: PairScores, baseline: Plan) -> float:
-    """The lowest utilisation cap, between the policy's amber line and one-at-a-time's busiest
-    worker, at which the relaxed meeting can still beat one-at-a-time's score with room to
-    spare (so the optimiser levels the load without giving up score). Found by bisection on
-    the relaxation, which takes a fraction of a second."""
-    policy = meeting.policy
-    measures = evaluate(meeting, baseline, scores)
-    ceiling = min(measures.peak_utilisation or 0.0, policy.recommendation.capacity_limit)
-    low = min(policy.caseload.utilisation_amber_from, ceiling)
-    wanted = measures.total_score * (1 + LEVELLING_MARGIN)
-    best = policy.recommendation.capacity_limit
-    high = ceiling
-    for _ in range(LEVELLING_STEPS):
-        if high - low < 0.005:
+def _level_the_load(
+    meeting: Meeting, scores: PairScores, assignments: Mapping[int, int | None], floor: float
+) -> dict[int, int | None]:
+    """Spend the score the optimiser gained over one-at-a-time on a level load: while the
+    busiest worker has a case from this meeting that another allowed worker could take and
+    stay below them, move the one that costs least, as long as the total stays at or above
+    `floor`. Siblings waiting together are left where they are."""
+    result = dict(assignments)
+    cases = {c.child_id: c for c in meeting.cases}
+    candidates = [c for c in meeting.candidates if c.capacity > 0]
+    by_id = {c.worker_id: c for c in candidates}
+    queued = set(cases)
+    given = {c.worker_id: 0.0 for c in candidates}
+    for child, worker in result.items():
+        if worker is not None:
+            given[worker] += cases[child].weight(meeting.policy)
+    options: dict[int, list[int]] = {}
+    for child, worker in scores.allowed:
+        options.setdefault(child, []).append(worker)
+    total = evaluate(meeting, Plan(Method.OPTIMISED, result, 0.0), scores).total_score
+    for _ in range(len(result)):
+        busiest = max(candidates, key=lambda c: utilisation_after(c, given[c.worker_id]))
+        peak = utilisation_after(busiest, given[busiest.worker_id])
+        best: tuple[float, int, int] | None = None
+        for child, worker in result.items():
+            if worker != busiest.worker_id or cases[child].siblings & queued:
+                continue
+            points = cases[child].weight(meeting.policy)
+            here = scores.allowed[(child, worker)]
+            for other in options.get(child, ()):
+                if other == worker or other not in by_id:
+                    continue
+                if utilisation_after(by_id[other], given[other] + points) >= peak - 1e-9:
+                    continue
+                loss = here - scores.allowed[(child, other)]
+                if best is None or loss < best[0]:
+                    best = (loss, child, other)
+        if best is None or total - best[0] < floor - 1e-9:
             break
-        middle = (low + high) / 2
-        bound = _Model(meeting, scores, baseline, middle).relaxed_score()
-        if bound is not None and bound >= wanted:
-            best, high = middle, middle
-        else:
-            low = middle
-    return best
+        loss, child, other = best
+        points = cases[child].weight(meeting.policy)
+        given[busiest.worker_id] -= points
+        given[other] += points
+        result[child] = other
+        total -= loss
+    return result
 
 
 def _rank(
@@ -199,171 +223,63 @@ def _rank(
     )
 
 
-@dataclass(frozen=True)
-class _Solution:
-    optimal: bool
-    gap: float  # (bound − found) ÷ found, on the score
-    assignments: dict[int, int | None]
-
-
-class _Model:
-    """The mixed-integer model HiGHS solves: a 0/1 column for each allowed (case, worker) pair;
-    each case placed at most once and each worker kept within `limit` of their capacity.
-
-    Where one-at-a-time allocates every case that has an allowed worker, the model must too
-    and maximises the score; otherwise one more case allocated (a child protection case
-    counting double) outweighs every score."""
-
-    def __init__(self, meeting: Meeting, scores: PairScores, baseline: Plan, limit: float) -> None:
-        self.meeting, self.scores, self.limit = meeting, scores, limit
-        self.weights = {c.child_id: c.weight(meeting.policy) for c in meeting.cases}
-        self.room = {c.worker_id: c.capacity * limit - c.load for c in meeting.candidates}
-        self.keys = [(c, w) for c, w in scores.allowed if self.weights[c] <= self.room[w] + 1e-9]
-        placeable = {child for child, _ in self.keys}
-        self.all_placed = placeable <= {c for c, w in baseline.assignments.items() if w}
-
-    def solve(self, seconds: float) -> _Solution | None:
-        """The relaxation's rounded solution, then the exact solver for the time left: the
-        better of the two, with its distance from the best bound either proved."""
-        if not self.keys:
-            return None
-        started = time.perf_counter()
-        objective, constraints = self._objective(), self._constraints()
-        relaxed = milp(-objective, constraints=constraints, bounds=Bounds(0, 1))
-        if relaxed.x is None:  # not even a fractional plan fits
-            return None
-        bound = -float(relaxed.fun)
-        rounded = self._round(relaxed.x)
-        exact = milp(
-            -objective,
-            constraints=constraints,
-            integrality=np.ones(len(self.keys)),
-            bounds=Bounds(0, 1),
-            options={
-                "time_limit": max(0.1, seconds - (time.perf_counter() - started)),
-                "mip_rel_gap": 1e-6,
-            },
-        )
-        candidates = [rounded] if rounded is not None else []
-        if exact.x is not None:
-            candidates.append(exact.x > 0.5)
-            if exact.status == 0:
-                bound = -float(exact.fun)
-            elif getattr(exact, "mip_dual_bound", None) is not None:
-                bound = min(bound, -float(exact.mip_dual_bound))
-        if not candidates:
-            return None
-        chosen = max(candidates, key=lambda x: float(objective @ x))
-        found = float(objective @ chosen)
-        assignments: dict[int, int | None] = {c.child_id: None for c in self.meeting.cases}
-        for (child, worker), value in zip(self.keys, chosen, strict=True):
-            if value:
-                assignments[child] = worker
-        optimal = bound - found <= 1e-6 * max(abs(found), 1.0)
-        # The gap on the score alone (the allocation weights are the same either side).
-        score = sum(self.scores.allowed[(c, w)] for c, w in assignments.items() if w is not None)
-        return _Solution(
-            optimal, 0.0 if optimal else (bound - found) / max(score, 1.0), assignments
-        )
-
-    def relaxed_score(self) -> float | None:
-        """The best score the relaxation allows (None: no plan fits, or not every placeable
-        case can be placed when that is required)."""
-        if not self.keys or not self.all_placed:
-            return None
-        relaxed = milp(-self._objective(), constraints=self._constraints(), bounds=Bounds(0, 1))
-        return None if relaxed.x is None else -float(relaxed.fun)
-
-    def _round(self, fractions: np.ndarray) -> np.ndarray | None:
-        """Keep what the relaxation settled; give each unsettled case to its best-scoring
-        allowed worker with room left, child protection and higher levels first."""
-        chosen = fractions > 1 - 1e-6
-        room = dict(self.room)
-        placed: set[int] = set()
-        for (child, worker), taken in zip(self.keys, chosen, strict=True):
-            if taken:
-                room[worker] -= self.weights[child]
-                placed.add(child)
-        options: dict[int, list[tuple[float, int]]] = {}
-        for n, (child, worker) in enumerate(self.keys):
-            if child not in placed:
-                options.setdefault(child, []).append((-self.scores.allowed[(child, worker)], n))
-        cases = {c.child_id: c for c in self.meeting.cases}
-        for child in sorted(
-            options, key=lambda c: (not cases[c].child_protection, -cases[c].level)
-        ):
-            for _, n in sorted(options[child]):
-                worker = self.keys[n][1]
-                if self.weights[child] <= room[worker] + 1e-9:
-                    chosen[n] = True
-                    room[worker] -= self.weights[child]
-                    break
-            else:
-                if self.all_placed:
-                    return None
-        return chosen
-
-    def _objective(self) -> np.ndarray:
-        score = np.array([self.scores.allowed[key] for key in self.keys])
-        if self.all_placed:
-            return score
-        protected = {c.child_id for c in self.meeting.cases if c.child_protection}
-        best: dict[int, float] = {}
-        for (child, _), value in zip(self.keys, score, strict=True):
-            best[child] = max(best.get(child, 0.0), value)
-        allocate = sum(best.values()) + 1.0
-        # Between equal cases, the one that has waited longer (earlier in the queue) goes first.
-        position = {c.child_id: n for n, c in enumerate(self.meeting.cases)}
-        order = len(position) * 1000.0
-        coverage = np.array(
-            [
-                (2.0 if child in protected else 1.0) + (len(position) - position[child]) / order
-                for child, _ in self.keys
-            ]
-        )
-        combined: np.ndarray = allocate * coverage + score
-        return combined
-
-    def _constraints(self) -> LinearConstraint:
-        """Each case placed once (at most once unless every case must be), and each worker's
-        new points within their room."""
-        case_row = {child: n for n, child in enumerate(dict.fromkeys(c for c, _ in self.keys))}
-        workers = list(dict.fromkeys(w for _, w in self.keys))
-        worker_row = {w: len(case_row) + n for n, w in enumerate(workers)}
-        entries: list[tuple[int, int, float]] = []
-        for n, (child, worker) in enumerate(self.keys):
-            entries.append((case_row[child], n, 1.0))
-            entries.append((worker_row[worker], n, self.weights[child]))
-        lower = [1.0 if self.all_placed else 0.0] * len(case_row) + [-np.inf] * len(workers)
-        upper = [1.0] * len(case_row) + [self.room[w] for w in workers]
-        r, c, v = zip(*entries, strict=True)
-        matrix = sparse.csr_array((v, (r, c)), shape=(len(lower), len(self.keys)))
-        return LinearConstraint(matrix, lower, upper)
-
-
 def _bring_siblings_together(
     meeting: Meeting, scores: PairScores, assignments: Mapping[int, int | None]
 ) -> dict[int, int | None]:
     """The solver scores siblings together only where a worker already holds one; afterwards,
-    each family the meeting split is moved to one of its workers where that is allowed, fits
-    within capacity and the peak, and raises the total score."""
+    each family the meeting split is moved to one of its workers where every move is allowed,
+    fits the capacity limit without raising the busiest worker's utilisation, and raises the
+    total score."""
     result = dict(assignments)
+    cases = {c.child_id: c for c in meeting.cases}
+    candidates = {c.worker_id: c for c in meeting.candidates}
     limit = meeting.policy.recommendation.capacity_limit
+    given: dict[int, float] = {}
+    for child, worker in result.items():
+        if worker is not None:
+            given[worker] = given.get(worker, 0.0) + cases[child].weight(meeting.policy)
+    peak = max(
+        (utilisation_after(c, given.get(c.worker_id, 0.0)) for c in meeting.candidates),
+        default=0.0,
+    )
     for family in _queued_families(meeting):
-        workers = {result[child] for child in family} - {None}
-        if len(workers) < 2 or any(result[child] is None for child in family):
+        now = [result[child] for child in family]
+        if None in now or len(set(now)) < 2:
             continue
-        current = evaluate(meeting, Plan(Method.OPTIMISED, result, 0.0), scores)
-        for worker in sorted(w for w in workers if w is not None):
-            trial = {**result, **dict.fromkeys(family, worker)}
-            measures = evaluate(meeting, Plan(Method.OPTIMISED, trial, 0.0), scores)
-            fits = all((child, worker) in scores.allowed for child in family) and (
-                measures.utilisation.get(worker, math.inf) <= limit
-            )
-            peak_ok = (measures.peak_utilisation or 0.0) <= (current.peak_utilisation or 0.0)
-            if fits and peak_ok and measures.total_score > current.total_score:
-                result, current = trial, measures
+        before = _family_score(family, result, scores)
+        for worker in sorted({w for w in now if w is not None}):
+            moving = [child for child in family if result[child] != worker]
+            keys = [(child, worker) for child in family]
+            if not all(key in scores.allowed for key in keys):
+                continue
+            extra = sum(cases[child].weight(meeting.policy) for child in moving)
+            after = utilisation_after(candidates[worker], given.get(worker, 0.0) + extra)
+            gain = sum(scores.allowed[k] + scores.sibling_bonus.get(k, 0.0) for k in keys)
+            if after <= min(limit, max(peak, 0.0)) and gain > before:
+                for child in moving:
+                    old = result[child]
+                    if old is not None:
+                        given[old] -= cases[child].weight(meeting.policy)
+                    result[child] = worker
+                given[worker] = given.get(worker, 0.0) + extra
+                break
     return result
+
+
+def _family_score(
+    family: tuple[int, ...], assignments: Mapping[int, int | None], scores: PairScores
+) -> float:
+    """The family's scores as placed, with the siblings part for each child placed with a
+    sibling."""
+    total = 0.0
+    for child in family:
+        worker = assignments[child]
+        if worker is None:
+            continue
+        total += scores.allowed[(child, worker)]
+        if any(assignments[other] == worker for other in family if other != child):
+            total += scores.sibling_bonus.get((child, worker), 0.0)
+    return total
 
 
 def _queued_families(meeting: Meeting) -> list[tuple[int, ...]]:
