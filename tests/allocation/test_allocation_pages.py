@@ -2,67 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.accounts.roles import AccessRole
 from oversight.allocation.actions import Decision, DecisionRefused, allocate_case
 from oversight.allocation.meeting import team_meeting
 from oversight.audit.models import AuditEvent
-from oversight.cases.models import Allocation, Section47
+from oversight.cases.models import Allocation
 from oversight.engine.allocation.scoring import recommend
-from tests.factories import (
-    ChildFactory,
-    ReferralFactory,
-    TeamFactory,
-    WorkerFactory,
-    make_user,
-)
+from tests.allocation.conftest import client_for
 
 HOLDER = Allocation.Role.CASE_HOLDER
-
-
-@pytest.fixture
-def meeting(db: None) -> dict[str, Any]:
-    """A team with a social worker (Sam), an experienced worker (Eve) and a family support
-    worker (Fay), none holding anything; a child protection case waiting (an s47 started a
-    week ago) and a level 1 case waiting since a month ago."""
-    today = timezone.localdate()
-    team = TeamFactory(name="Referral and Assessment")
-    tm = WorkerFactory(name="Tess Manager", role="TM", team=team)
-    atm = WorkerFactory(name="Amir Assistant", role="ATM", team=team)
-    sam = WorkerFactory(
-        name="Sam Social",
-        team=team,
-        qualification_date=dt.date(2024, 9, 2),
-        start_date=dt.date(2024, 9, 9),
-    )
-    eve = WorkerFactory(name="Eve Experienced", team=team)
-    fay = WorkerFactory(
-        name="Fay Support", team=team, role="FSW", qualified=False, qualification_date=None
-    )
-    cp = ChildFactory(la_child_id="CP-001", responsible_team=team)
-    ReferralFactory(child=cp, date=today - dt.timedelta(days=10))
-    Section47.objects.create(child=cp, strategy_date=today - dt.timedelta(days=7))
-    low = ChildFactory(la_child_id="LOW-002", responsible_team=team)
-    ReferralFactory(child=low, date=today - dt.timedelta(days=30))
-    users = {
-        "tm": make_user("tm", AccessRole.TEAM_MANAGER, tm),
-        "atm": make_user("atm", AccessRole.ASSISTANT_TEAM_MANAGER, atm),
-        "sam_user": make_user("sam", AccessRole.WORKER, sam),
-    }
-    return {"team": team, "cp": cp, "low": low, "sam": sam, "eve": eve, "fay": fay, **users}
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_r_al_2_meeting_lists_child_protection_first_with_top_recommendations(
@@ -117,7 +70,7 @@ def test_r_al_3_choosing_another_worker_needs_a_rationale(meeting: dict[str, Any
     client = client_for(meeting["tm"])
     response = client.post(url, {"worker": meeting["eve"].id})
     assert response.status_code == 200
-    assert "Enter the rationale: this is not the top recommendation" in response.content.decode()
+    assert "Enter the rationale: this is not the recommendation" in response.content.decode()
     assert not Allocation.objects.filter(child=meeting["cp"]).exists()
     client.post(url, {"worker": meeting["eve"].id, "rationale": "Eve knows the family"})
     allocation = Allocation.objects.get(child=meeting["cp"])

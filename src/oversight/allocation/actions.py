@@ -49,9 +49,13 @@ def may_decide(user: User) -> bool:
     return bool(scope_of(user).roles & DECIDING_ROLES)
 
 
-def shown(recommendation: Recommendation, top: int = 5) -> dict[str, Any]:
-    """What the manager saw, kept with the decision: the top workers with every part."""
+def shown(
+    recommendation: Recommendation, proposal: int | None = None, top: int = 5
+) -> dict[str, Any]:
+    """What the manager saw, kept with the decision: the top workers with every part, and the
+    whole meeting's proposal where the decision came from the meeting."""
     return {
+        "meeting_proposal": proposal,
         "ranked": [
             {
                 "worker_id": s.worker_id,
@@ -68,9 +72,17 @@ def shown(recommendation: Recommendation, top: int = 5) -> dict[str, Any]:
     }
 
 
-def allocate_case(user: User, decision: Decision, recommendation: Recommendation) -> Allocation:
-    """Give the case to the worker (as case holder unless said), after every R-AL-3 check."""
-    _check(user, decision, recommendation)
+def allocate_case(
+    user: User,
+    decision: Decision,
+    recommendation: Recommendation,
+    *,
+    proposal: int | None = None,
+) -> Allocation:
+    """Give the case to the worker (as case holder unless said), after every R-AL-3 check.
+    `proposal` is the worker the whole-meeting optimisation proposed, if the decision came from
+    the meeting: following it needs no rationale, as following the top recommendation does."""
+    _check(user, decision, recommendation, proposal)
     with transaction.atomic():
         if decision.role == Allocation.Role.CASE_HOLDER and _open_holder(decision.child):
             raise DecisionRefused("worker", "This case already has a case holder: reallocate it")
@@ -82,7 +94,7 @@ def allocate_case(user: User, decision: Decision, recommendation: Recommendation
             complexity_level=recommendation.case.level,
             decided_by=user,
             decided_at=timezone.now(),
-            recommendation_shown=shown(recommendation),
+            recommendation_shown=shown(recommendation, proposal),
             rationale=decision.rationale.strip(),
             override_reason=decision.override_reason.strip(),
         )
@@ -100,7 +112,7 @@ def allocate_case(user: User, decision: Decision, recommendation: Recommendation
 def reallocate_case(user: User, decision: Decision, recommendation: Recommendation) -> Allocation:
     """End the current case holder's allocation the day before and allocate to the new worker,
     in one step."""
-    _check(user, decision, recommendation)
+    _check(user, decision, recommendation, None)
     with transaction.atomic():
         current = _open_holder(decision.child)
         if current is not None:
@@ -141,7 +153,9 @@ def add_co_worker(user: User, decision: Decision, recommendation: Recommendation
     return allocate_case(user, co, recommendation)
 
 
-def _check(user: User, decision: Decision, recommendation: Recommendation) -> None:
+def _check(
+    user: User, decision: Decision, recommendation: Recommendation, proposal: int | None
+) -> None:
     """R-AL-3: who may decide, the override for a hard rule, the rationale when needed."""
     if not may_decide(user):
         raise DecisionRefused(
@@ -160,11 +174,12 @@ def _check(user: User, decision: Decision, recommendation: Recommendation) -> No
                 "override_reason",
                 f"{'; '.join(refused.reasons)}. Enter the reason for overriding the rule",
             )
-    departs = top is None or top.worker_id != decision.worker.id or refused is not None
+    recommended = proposal if proposal is not None else (top.worker_id if top else None)
+    departs = recommended != decision.worker.id or refused is not None
     if departs and not decision.rationale.strip():
         raise DecisionRefused(
             "rationale",
-            "Enter the rationale: this is not the top recommendation or it breaks a limit",
+            "Enter the rationale: this is not the recommendation or it breaks a limit",
         )
 
 

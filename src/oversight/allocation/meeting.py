@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from oversight.cases.engine_data import load_case_data
 from oversight.cases.queries import cases_visible_to
-from oversight.engine.allocation.meeting import Meeting, build_meeting, queue_frame
+from oversight.engine.allocation.meeting import Candidate, Meeting, build_meeting, queue_frame
 from oversight.engine.allocation.scoring import Recommendation, recommend
 from oversight.engine.allocation.solver import (
     Plan,
@@ -20,6 +20,10 @@ from oversight.engine.allocation.solver import (
     optimise,
     pair_scores,
 )
+from oversight.engine.calendar import WorkingDayCalendar
+from oversight.engine.frames import CaseData
+from oversight.engine.measures.eligibility import allocation_breaches
+from oversight.engine.workforce import Grade
 from oversight.people.models import Team
 from oversight.people.queries import workers_visible_to
 from oversight.policy.queries import calendar_for, current_policy
@@ -30,6 +34,8 @@ class TeamMeeting:
     team: Team
     meeting: Meeting
     policy_version: int
+    data: CaseData
+    calendar: WorkingDayCalendar
 
     def recommendation(self, child_id: int) -> Recommendation:
         case = next(c for c in self.meeting.cases if c.child_id == child_id)
@@ -65,7 +71,7 @@ def team_meeting(user: User | AnonymousUser, team: Team, *, as_at: dt.date) -> T
         worker_ids=list(workers.filter(team=team).values_list("id", flat=True)),
         families=families,
     )
-    return TeamMeeting(team, meeting, version)
+    return TeamMeeting(team, meeting, version, data, calendar)
 
 
 @dataclass(frozen=True)
@@ -85,3 +91,82 @@ def compare(meeting: Meeting) -> Comparison:
     return Comparison(
         greedy, best, evaluate(meeting, greedy, scores), evaluate(meeting, best, scores)
     )
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One worker on the capacity board: now, and after the meeting's pending proposals."""
+
+    candidate: Candidate
+    utilisation: float | None
+    utilisation_after: float | None
+    proposed: int  # cases the meeting proposes to give them
+    marked: str  # "ASYE" or "FSW": protected caseloads and limits to watch
+
+    @property
+    def percent(self) -> int:
+        return round((self.utilisation or 0.0) * 100)
+
+    @property
+    def percent_after(self) -> int:
+        return round((self.utilisation_after or 0.0) * 100)
+
+
+def capacity_board(gathered: TeamMeeting, proposals: dict[int, int | None]) -> list[BoardRow]:
+    """Each worker in the meeting, busiest after the proposals first."""
+    policy = gathered.meeting.policy
+    weights = {c.child_id: c.weight(policy) for c in gathered.meeting.cases}
+    given: dict[int, list[int]] = {}
+    for child, worker in proposals.items():
+        if worker is not None:
+            given.setdefault(worker, []).append(child)
+    rows = []
+    for candidate in gathered.meeting.candidates:
+        mine = given.get(candidate.worker_id, [])
+        after = candidate.load + sum(weights[child] for child in mine)
+        rows.append(
+            BoardRow(
+                candidate,
+                candidate.utilisation,
+                after / candidate.capacity if candidate.capacity > 0 else None,
+                len(mine),
+                candidate.grade.value if candidate.grade in (Grade.ASYE, Grade.FSW) else "",
+            )
+        )
+    return sorted(rows, key=lambda r: (-(r.utilisation_after or 0.0), r.candidate.name))
+
+
+@dataclass(frozen=True)
+class Breach:
+    la_child_id: str
+    worker: str
+    reason: str
+    since: dt.date
+    days: int
+
+
+def breaches_now(gathered: TeamMeeting) -> list[Breach]:
+    """R-AL-1 / R-AL-4: open allocations of the team's workers that break a hard rule now,
+    including cases that escalated after allocation, longest in breach first."""
+    frame = allocation_breaches(
+        gathered.data,
+        as_at=gathered.meeting.as_at,
+        policy=gathered.meeting.policy,
+        calendar=gathered.calendar,
+    )
+    team_workers = {c.worker_id: c.name for c in gathered.meeting.candidates}
+    children = dict(
+        zip(gathered.data.children["child_id"], gathered.data.children["la_child_id"], strict=True)
+    )
+    found = [
+        Breach(
+            children.get(row["child_id"], ""),
+            team_workers[row["worker_id"]],
+            row["reason"],
+            row["breach_since"],
+            row["days_in_breach"],
+        )
+        for row in frame.iter_rows(named=True)
+        if row["worker_id"] in team_workers
+    ]
+    return sorted(found, key=lambda b: (-b.days, b.la_child_id))

@@ -1,6 +1,9 @@
-"""The allocation meeting and one case's allocation: parse, call the engine, record, render."""
+"""The allocation meeting, the capacity board, one case's allocation and a worker's history:
+parse, call the engine through the doorway, record the view, render."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,19 +11,35 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from oversight.allocation.actions import (
-    Decision,
-    DecisionRefused,
-    allocate_case,
-    may_decide,
-)
+from oversight.allocation.actions import Decision, DecisionRefused, allocate_case, may_decide
 from oversight.allocation.forms import DecisionForm
-from oversight.allocation.meeting import compare, team_meeting
+from oversight.allocation.meeting import (
+    TeamMeeting,
+    breaches_now,
+    capacity_board,
+    compare,
+    team_meeting,
+)
+from oversight.allocation.queries import case_history, departures, worker_history
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
 from oversight.cases.queries import get_case_for_user
 from oversight.engine.allocation.scoring import PART_LABELS, Part
+from oversight.engine.allocation.solver import one_at_a_time, optimise
 from oversight.people.queries import get_team_for_user, workers_visible_to
+
+AUDIT_MONTHS = 1  # overrides listed on the board: the last month, as the monthly audit reads
+
+
+def _viewed(request: HttpRequest, what: str, object_type: str, object_id: int) -> None:
+    record_event(
+        user=request.user,
+        kind=AuditEvent.Kind.VIEW,
+        what=what,
+        object_type=object_type,
+        object_id=object_id,
+        request=request,
+    )
 
 
 @login_required
@@ -30,28 +49,20 @@ def meeting(request: HttpRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id)
     as_at = timezone.localdate()
     gathered = team_meeting(request.user, team, as_at=as_at)
-    optimised = request.GET.get("plan") == "optimised"
-    comparison = compare(gathered.meeting) if optimised else None
-    names = {c.worker_id: c.name for c in gathered.meeting.candidates}
+    comparison = compare(gathered.meeting) if request.GET.get("plan") == "optimised" else None
     proposals = comparison.optimised.assignments if comparison else {}
+    names = {c.worker_id: c.name for c in gathered.meeting.candidates}
     rows = [
         {
             "case": case,
             "waiting_days": (as_at - case.waiting_since).days,
             "top": gathered.recommendation(case.child_id).top,
+            "proposed_id": proposals.get(case.child_id),
             "proposed": names.get(proposals.get(case.child_id) or 0),
         }
         for case in gathered.meeting.cases
     ]
-    record_event(
-        user=request.user,
-        kind=AuditEvent.Kind.VIEW,
-        what=f"Allocation meeting: {team.name}",
-        object_type="team",
-        object_id=team.id,
-        detail={"cases": len(rows), "optimised": optimised},
-        request=request,
-    )
+    _viewed(request, f"Allocation meeting: {team.name}", "team", team.id)
     return render(
         request,
         "allocation/meeting.html",
@@ -67,23 +78,60 @@ def meeting(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
+def board(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Each worker's weighted load against capacity, now and after the meeting's pending
+    proposals (one at a time, or the whole meeting with `?plan=optimised`); eligibility and FSW
+    policy breaches now; and decisions that departed from the recommendation."""
+    team = get_team_for_user(request.user, team_id)
+    as_at = timezone.localdate()
+    gathered = team_meeting(request.user, team, as_at=as_at)
+    optimised = request.GET.get("plan") == "optimised"
+    plan = compare(gathered.meeting).optimised if optimised else one_at_a_time(gathered.meeting)
+    since = as_at - dt.timedelta(days=31 * AUDIT_MONTHS)
+    _viewed(request, f"Capacity board: {team.name}", "team", team.id)
+    return render(
+        request,
+        "allocation/board.html",
+        {
+            "team": team,
+            "as_at": as_at,
+            "optimised": optimised,
+            "waiting": len(gathered.meeting.cases),
+            "rows": capacity_board(gathered, plan.assignments),
+            "breaches": breaches_now(gathered),
+            "departures": departures(request.user, team, since=since),
+            "since": since,
+            "s47_weeks": gathered.meeting.policy.caseload.s47_window_weeks,
+        },
+    )
+
+
+@login_required
 def case(request: HttpRequest, child_id: int) -> HttpResponse:
-    """One waiting case: every worker ranked with each part of the score, those excluded with
-    their reasons, and the decision form."""
+    """One case: every worker ranked with each part of the score, those excluded with their
+    reasons, the decision form (while it waits) and its allocation history."""
     child = get_case_for_user(request.user, child_id)
     if child.responsible_team_id is None:
         raise Http404("No responsible team")
     team = get_team_for_user(request.user, child.responsible_team_id)
     as_at = timezone.localdate()
     gathered = team_meeting(request.user, team, as_at=as_at)
-    if all(c.child_id != child.id for c in gathered.meeting.cases):
-        messages.info(request, f"{child.la_child_id} is not waiting for allocation")
+    history = case_history(request.user, child)
+    waiting = any(c.child_id == child.id for c in gathered.meeting.cases)
+    recommendation = gathered.recommendation(child.id) if waiting else None
+    proposal = _proposal(request, gathered, child.id) if waiting else None
+    form = None
+    if recommendation is not None:
+        form = DecisionForm(
+            request.POST if request.method == "POST" else None,
+            recommendation=recommendation,
+            initial={"worker": proposal} if proposal else None,
+        )
+    elif request.method == "POST":
+        messages.info(request, f"{child.la_child_id} is no longer waiting for allocation")
         return redirect("allocation-meeting", team_id=team.id)
-    recommendation = gathered.recommendation(child.id)
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None, recommendation=recommendation
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():
+        assert recommendation is not None
         worker = workers_visible_to(request.user).filter(id=form.cleaned_data["worker"]).first()
         if worker is None:
             raise Http404("No such worker")
@@ -95,20 +143,13 @@ def case(request: HttpRequest, child_id: int) -> HttpResponse:
             form.cleaned_data["override_reason"],
         )
         try:
-            allocate_case(request.user, decision, recommendation)  # type: ignore[arg-type]
+            allocate_case(request.user, decision, recommendation, proposal=proposal)  # type: ignore[arg-type]
         except DecisionRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             messages.success(request, f"{child.la_child_id} allocated to {worker.name}")
             return redirect("allocation-meeting", team_id=team.id)
-    record_event(
-        user=request.user,
-        kind=AuditEvent.Kind.VIEW,
-        what=f"Allocation of {child.la_child_id}",
-        object_type="child",
-        object_id=child.id,
-        request=request,
-    )
+    _viewed(request, f"Allocation of {child.la_child_id}", "child", child.id)
     return render(
         request,
         "allocation/case.html",
@@ -116,15 +157,40 @@ def case(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": child,
             "team": team,
             "recommendation": recommendation,
+            "proposal": proposal,
             "part_labels": [PART_LABELS[part] for part in Part],
             "ranked": [
                 (scored, [_part_cell(scored.fits[p], scored.points[p]) for p in Part])
-                for scored in recommendation.ranked
+                for scored in (recommendation.ranked if recommendation else ())
             ],
             "form": form,
+            "history": history,
             "may_decide": may_decide(request.user),  # type: ignore[arg-type]
         },
     )
+
+
+@login_required
+def worker(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """A worker's allocation history (the cases the user may see)."""
+    found = workers_visible_to(request.user).filter(id=worker_id).first()
+    if found is None:
+        raise Http404("No such worker")
+    _viewed(request, f"Allocation history: {found.name}", "worker", found.id)
+    return render(
+        request,
+        "allocation/worker.html",
+        {"worker": found, "history": worker_history(request.user, found)},
+    )
+
+
+def _proposal(request: HttpRequest, gathered: TeamMeeting, child_id: int) -> int | None:
+    """The worker the whole meeting proposed for the case, when the manager came from the
+    meeting's proposals. Worked out again here, never taken on trust from the request: following
+    the proposal is what spares the manager a rationale."""
+    if not (request.POST.get("proposal") or request.GET.get("proposal")):
+        return None
+    return optimise(gathered.meeting).assignments.get(child_id)
 
 
 def _part_cell(fit: float | None, points: float) -> str:
