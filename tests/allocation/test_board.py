@@ -97,3 +97,24 @@ def test_r_al_3_following_the_meetings_proposal_needs_no_rationale(
     allocation = Allocation.objects.get(child=meeting["cp"])
     assert allocation.worker == meeting["sam"]
     assert allocation.recommendation_shown["meeting_proposal"] == meeting["sam"].id
+
+
+def test_r_cl_2_reassessing_complexity_rechecks_the_allocation(meeting: dict[str, Any]) -> None:
+    """Fay (FSW) holds a level 1 case; re-assessed at level 2 it breaks R-AL-1 at once."""
+    today = timezone.localdate()
+    child = ChildFactory(la_child_id="RE-004", responsible_team=meeting["team"])
+    ReferralFactory(child=child, date=today - dt.timedelta(days=25))
+    AllocationFactory(child=child, worker=meeting["fay"], complexity_level=1, start_date=today)
+    client = client_for(meeting["tm"])
+    url = reverse("allocation-complexity", args=[child.id])
+    assert client.get(url).status_code == 405
+    missing = client.post(url, {"level": "2"}, follow=True).content.decode()
+    assert "Enter why the complexity level changes" in missing
+    response = client.post(url, {"level": "2", "reason": "Neglect concerns"}, follow=True)
+    assert (
+        "Now at level 2, the allocation breaks a rule: Fay Support: Level 2 is above the most "
+        "an FSW may hold (1)" in response.content.decode()
+    )
+    assert list(child.complexity_history.values_list("level", "reason")) == [
+        (2, "Neglect concerns")
+    ]

@@ -14,15 +14,20 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from oversight.accounts.roles import AccessRole
 from oversight.accounts.scope import scope_of
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
-from oversight.cases.models import Allocation, Child
+from oversight.cases.models import Allocation, Child, ComplexityAssessment
 from oversight.engine.allocation.scoring import PART_LABELS, Recommendation
+from oversight.engine.measures.eligibility import pair_breaches
+from oversight.engine.workforce import experience_grade
+from oversight.people.frames import worker_facts
 from oversight.people.models import Worker
+from oversight.policy.queries import current_policy
 
 DECIDING_ROLES = frozenset({AccessRole.TEAM_MANAGER, AccessRole.ASSISTANT_TEAM_MANAGER})
 
@@ -201,3 +206,50 @@ def _summary(allocation: Allocation) -> dict[str, Any]:
         "rationale": allocation.rationale,
         "override_reason": allocation.override_reason,
     }
+
+
+def reassess_complexity(
+    user: User, child: Child, *, level: int, on: dt.date, reason: str
+) -> list[str]:
+    """Record a re-assessment of the case's complexity (R-CL-2, history kept), and re-check
+    its open allocations against R-AL-1 at the new level: one sentence per allocation that now
+    breaks a rule (the manager is told at once; the board and audits list it from then)."""
+    if not may_decide(user):
+        raise DecisionRefused("level", "Only a team manager or assistant team manager may do this")
+    if not reason.strip():
+        raise DecisionRefused("reason", "Enter why the complexity level changes")
+    policy, _ = current_policy()
+    with transaction.atomic():
+        ComplexityAssessment.objects.create(
+            child=child, level=level, assessed_on=on, assessed_by=user, reason=reason.strip()
+        )
+        record_event(
+            user=user,
+            kind=AuditEvent.Kind.CHANGE,
+            what=f"Re-assessed {child.la_child_id} at level {level}",
+            object_type="child",
+            object_id=child.id,
+            detail={"after": {"level": level, "on": on.isoformat(), "reason": reason.strip()}},
+        )
+    protection = _in_child_protection(child, on)
+    open_now = child.allocations.filter(end_date__isnull=True).select_related("worker")
+    holders = Worker.objects.filter(id__in=[a.worker_id for a in open_now])
+    facts = {f.worker_id: f for f in worker_facts(holders)}
+    found = []
+    for allocation in open_now:
+        grade = experience_grade(facts[allocation.worker_id], on, policy)
+        for _, text in pair_breaches(
+            grade, allocation.role, level, child_protection=protection, policy=policy
+        ):
+            found.append(f"{allocation.worker.name}: {text}")
+    return found
+
+
+def _in_child_protection(child: Child, on: dt.date) -> bool:
+    s47 = child.section47s.filter(strategy_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on)
+    )
+    plans = child.cp_plans.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on)
+    )
+    return s47.exists() or plans.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from oversight.cases.models import ComplexityLevel
 from oversight.engine.allocation.scoring import Recommendation
 
 
@@ -42,3 +43,19 @@ class DecisionForm(forms.Form):
         ]
         if recommendation.top is not None:
             self.fields["worker"].initial = recommendation.top.worker_id
+
+
+class ComplexityForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label="New complexity level",
+        choices=ComplexityLevel.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the complexity level"},
+    )
+    reason = forms.CharField(
+        label="Why the level changes",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        error_messages={"required": "Enter why the complexity level changes"},
+    )

@@ -7,12 +7,18 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from oversight.allocation.actions import Decision, DecisionRefused, allocate_case, may_decide
-from oversight.allocation.forms import DecisionForm
+from oversight.allocation.actions import (
+    Decision,
+    DecisionRefused,
+    allocate_case,
+    may_decide,
+    reassess_complexity,
+)
+from oversight.allocation.forms import ComplexityForm, DecisionForm
 from oversight.allocation.meeting import (
     TeamMeeting,
     breaches_now,
@@ -165,9 +171,43 @@ def case(request: HttpRequest, child_id: int) -> HttpResponse:
             ],
             "form": form,
             "history": history,
+            "complexity_form": ComplexityForm(),
             "may_decide": may_decide(request.user),  # type: ignore[arg-type]
         },
     )
+
+
+@login_required
+def complexity(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Re-assess a case's complexity (POST only), then re-check its allocations (R-AL-1)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    child = get_case_for_user(request.user, child_id)
+    form = ComplexityForm(request.POST)
+    back = redirect("allocation-case", child_id=child.id)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, str(errors[0]))
+        return back
+    try:
+        broken = reassess_complexity(
+            request.user,  # type: ignore[arg-type]
+            child,
+            level=form.cleaned_data["level"],
+            on=timezone.localdate(),
+            reason=form.cleaned_data["reason"],
+        )
+    except DecisionRefused as refused:
+        messages.error(request, str(refused))
+        return back
+    level = form.cleaned_data["level"]
+    if broken:
+        messages.warning(
+            request, f"Now at level {level}, the allocation breaks a rule: " + "; ".join(broken)
+        )
+    else:
+        messages.success(request, f"{child.la_child_id} re-assessed at level {level}")
+    return back
 
 
 @login_required
