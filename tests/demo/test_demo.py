@@ -609,3 +609,21 @@ def test_action_statuses_follow_the_comments_column(demo: DemoSummary) -> None:
     )
     for action in actions.exclude(comments=""):
         assert list(action.updates.values_list("text", flat=True)) == [action.comments]
+
+
+@pytest.mark.django_db
+def test_the_demo_meeting_has_waiting_siblings(demo: DemoSummary) -> None:
+    """Two children waiting for allocation are siblings (FAM-0001); a third waits while their
+    sibling is already held in R&A (FAM-0002), so "siblings together" has work to do."""
+    from oversight.allocation.meeting import team_meeting
+
+    families = dict(
+        Child.objects.exclude(family_reference="").values_list("la_child_id", "family_reference")
+    )
+    assert sorted(families.values()) == ["FAM-0001", "FAM-0001", "FAM-0002", "FAM-0002"]
+    tm = get_user_model().objects.get(username="demo-tm")
+    team = Team.objects.get(name="Referral and Assessment")
+    queue = {c.la_child_id: c for c in team_meeting(tm, team, as_at=AS_AT).meeting.cases}
+    waiting = [child for child, family in families.items() if family == "FAM-0001"]
+    assert all(child in queue for child in waiting)
+    assert all(queue[child].siblings for child in waiting)

@@ -58,7 +58,35 @@ def case_records(
             _episode_records(ctx, episode, records)
         records["contacts"] += _other_contacts(ctx, child)
         child.record.responsible_team = _responsible_team(ctx, child, intake_team)
+    _families(ctx, children, intake_team)
     return records
+
+
+def _families(ctx: Context, children: list[ChildHistory], intake_team: Team) -> None:
+    """Family references, so the allocation meeting shows siblings (R-AL-2): the first two
+    children waiting for allocation are brothers or sisters, and the third has a sibling already
+    held in the intake team."""
+    waiting = [c for c in children if _awaiting_allocation(ctx, c, intake_team)]
+    held = [
+        c
+        for c in children
+        if c.record.responsible_team == intake_team
+        and not _awaiting_allocation(ctx, c, intake_team)
+    ]
+    if len(waiting) >= 2:
+        for child in waiting[:2]:
+            child.record.family_reference = "FAM-0001"
+    if len(waiting) >= 3 and held:
+        for child in (waiting[2], held[0]):
+            child.record.family_reference = "FAM-0002"
+
+
+def _awaiting_allocation(ctx: Context, child: ChildHistory, intake_team: Team) -> bool:
+    if child.record.responsible_team != intake_team or not child.episodes:
+        return False
+    return not any(
+        holding.worker and holding.open_on(ctx.as_at) for holding in child.episodes[-1].holdings
+    )
 
 
 def _responsible_team(ctx: Context, child: ChildHistory, intake_team: Team) -> Team | None:
