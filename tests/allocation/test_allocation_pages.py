@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from oversight.audit.models import AuditEvent
 from oversight.cases.models import Allocation
 from oversight.engine.allocation.scoring import recommend
 from tests.allocation.conftest import client_for
+from tests.factories import ChildFactory, ReferralFactory
 
 HOLDER = Allocation.Role.CASE_HOLDER
 
@@ -130,3 +132,39 @@ def queue_case_for(child_id: int, meeting: dict[str, Any]) -> Any:
 def candidates(meeting: dict[str, Any]) -> Any:
     gathered = team_meeting(meeting["tm"], meeting["team"], as_at=timezone.localdate())
     return gathered.meeting.candidates
+
+
+def test_r_al_2_siblings_allocated_together_in_one_decision(meeting: dict[str, Any]) -> None:
+    """LOW-002 waits with a brother, SIB-005 (level 1): one decision gives both to Fay."""
+    today = timezone.localdate()
+    meeting["low"].family_reference = "FAM-9"
+    meeting["low"].save()
+    brother = ChildFactory(
+        la_child_id="SIB-005", responsible_team=meeting["team"], family_reference="FAM-9"
+    )
+    ReferralFactory(child=brother, date=today - dt.timedelta(days=30))
+    client = client_for(meeting["tm"])
+    url = reverse("allocation-case", args=[meeting["low"].id])
+    page = client.get(url).content.decode()
+    assert "Allocate their brothers and sisters who are waiting" in page
+    assert "SIB-005" in page
+    response = client.post(url, {"worker": meeting["fay"].id, "siblings": [brother.id]})
+    assert response.status_code == 302
+    held = Allocation.objects.filter(worker=meeting["fay"]).values_list(
+        "child__la_child_id", flat=True
+    )
+    assert sorted(held) == ["LOW-002", "SIB-005"]
+
+
+def test_r_al_1_siblings_are_all_allocated_or_none(meeting: dict[str, Any]) -> None:
+    """The brother is in child protection: Fay may not hold him, so neither is allocated."""
+    meeting["low"].family_reference = "FAM-9"
+    meeting["low"].save()
+    meeting["cp"].family_reference = "FAM-9"
+    meeting["cp"].save()
+    client = client_for(meeting["tm"])
+    url = reverse("allocation-case", args=[meeting["low"].id])
+    response = client.post(url, {"worker": meeting["fay"].id, "siblings": [meeting["cp"].id]})
+    assert response.status_code == 200
+    assert "CP-001: Level 3 is above the most an FSW may hold (1)" in response.content.decode()
+    assert not Allocation.objects.exists()

@@ -114,6 +114,33 @@ def allocate_case(
     return allocation
 
 
+def allocate_siblings(
+    user: User,
+    decisions: list[tuple[Decision, Recommendation]],
+    *,
+    proposal: int | None = None,
+) -> list[Allocation]:
+    """Siblings together in one decision (R-AL-2): every child to the same worker, each checked
+    against its own recommendation and the rules, all recorded or none. `proposal` applies to
+    the first child, the one the decision was made from."""
+    allocations = []
+    with transaction.atomic():
+        for n, (decision, recommendation) in enumerate(decisions):
+            try:
+                allocations.append(
+                    allocate_case(
+                        user, decision, recommendation, proposal=proposal if n == 0 else None
+                    )
+                )
+            except DecisionRefused as refused:
+                if n == 0:
+                    raise
+                raise DecisionRefused(
+                    refused.field, f"{decision.child.la_child_id}: {refused}"
+                ) from None
+    return allocations
+
+
 def reallocate_case(user: User, decision: Decision, recommendation: Recommendation) -> Allocation:
     """End the current case holder's allocation the day before and allocate to the new worker,
     in one step."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 
 from oversight.cases.models import ComplexityLevel
@@ -27,8 +29,26 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
     )
 
-    def __init__(self, *args: object, recommendation: Recommendation, **kwargs: object) -> None:
+    siblings = forms.TypedMultipleChoiceField(
+        label="Allocate their brothers and sisters who are waiting to the same worker",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        recommendation: Recommendation,
+        waiting_siblings: Sequence[tuple[int, str]] = (),
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if waiting_siblings:
+            self.fields["siblings"].choices = waiting_siblings  # type: ignore[attr-defined]
+            self.fields["siblings"].initial = [child for child, _ in waiting_siblings]
+        else:
+            del self.fields["siblings"]
         ranked = [
             (s.worker_id, f"{s.candidate.name} — score {s.total:.1f}")
             for s in recommendation.ranked

@@ -14,7 +14,7 @@ from django.utils import timezone
 from oversight.allocation.actions import (
     Decision,
     DecisionRefused,
-    allocate_case,
+    allocate_siblings,
     may_decide,
     reassess_complexity,
 )
@@ -29,7 +29,8 @@ from oversight.allocation.meeting import (
 from oversight.allocation.queries import case_history, departures, worker_history
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
-from oversight.cases.queries import get_case_for_user
+from oversight.cases.models import Child
+from oversight.cases.queries import cases_visible_to, get_case_for_user
 from oversight.engine.allocation.scoring import PART_LABELS, Part
 from oversight.engine.allocation.solver import one_at_a_time, optimise
 from oversight.people.queries import get_team_for_user, workers_visible_to
@@ -131,29 +132,16 @@ def case(request: HttpRequest, child_id: int) -> HttpResponse:
         form = DecisionForm(
             request.POST if request.method == "POST" else None,
             recommendation=recommendation,
+            waiting_siblings=_waiting_siblings(gathered, child.id),
             initial={"worker": proposal} if proposal else None,
         )
     elif request.method == "POST":
         messages.info(request, f"{child.la_child_id} is no longer waiting for allocation")
         return redirect("allocation-meeting", team_id=team.id)
     if request.method == "POST" and form is not None and form.is_valid():
-        assert recommendation is not None
-        worker = workers_visible_to(request.user).filter(id=form.cleaned_data["worker"]).first()
-        if worker is None:
-            raise Http404("No such worker")
-        decision = Decision(
-            child,
-            worker,
-            as_at,
-            form.cleaned_data["rationale"],
-            form.cleaned_data["override_reason"],
-        )
-        try:
-            allocate_case(request.user, decision, recommendation, proposal=proposal)  # type: ignore[arg-type]
-        except DecisionRefused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
-        else:
-            messages.success(request, f"{child.la_child_id} allocated to {worker.name}")
+        done = _decide(request, form, gathered, child, proposal)
+        if done:
+            messages.success(request, done)
             return redirect("allocation-meeting", team_id=team.id)
     _viewed(request, f"Allocation of {child.la_child_id}", "child", child.id)
     return render(
@@ -222,6 +210,58 @@ def worker(request: HttpRequest, worker_id: int) -> HttpResponse:
         "allocation/worker.html",
         {"worker": found, "history": worker_history(request.user, found)},
     )
+
+
+def _waiting_siblings(gathered: TeamMeeting, child_id: int) -> list[tuple[int, str]]:
+    cases = {c.child_id: c for c in gathered.meeting.cases}
+    return sorted(
+        (
+            (sibling, cases[sibling].la_child_id)
+            for sibling in cases[child_id].siblings
+            if sibling in cases
+        ),
+        key=lambda pair: pair[1],
+    )
+
+
+def _decide(
+    request: HttpRequest,
+    form: DecisionForm,
+    gathered: TeamMeeting,
+    child: Child,
+    proposal: int | None,
+) -> str:
+    """Record the decision for the child (and the siblings ticked); the message to show, or ""
+    with the form's errors set when a rule refuses it."""
+    worker = workers_visible_to(request.user).filter(id=form.cleaned_data["worker"]).first()
+    if worker is None:
+        raise Http404("No such worker")
+    children = [child]
+    siblings = form.cleaned_data.get("siblings") or []
+    if siblings:
+        children += list(
+            cases_visible_to(request.user).filter(id__in=siblings).order_by("la_child_id")
+        )
+    decisions = [
+        (
+            Decision(
+                each,
+                worker,
+                gathered.meeting.as_at,
+                form.cleaned_data["rationale"],
+                form.cleaned_data["override_reason"],
+            ),
+            gathered.recommendation(each.id),
+        )
+        for each in children
+    ]
+    try:
+        allocate_siblings(request.user, decisions, proposal=proposal)  # type: ignore[arg-type]
+    except DecisionRefused as refused:
+        form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+        return ""
+    names = " and ".join(each.la_child_id for each in children)
+    return f"{names} allocated to {worker.name}"
 
 
 def _proposal(request: HttpRequest, gathered: TeamMeeting, child_id: int) -> int | None:
