@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from oversight.accounts.menu import access_links
 from oversight.accounts.roles import AccessRole, Breadth
 from oversight.accounts.scope import scope_of
 from oversight.people.models import LocalAuthority
@@ -38,10 +39,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Teams", reverse("teams")))
     if scope.roles:
         items.append(("Action plan", reverse("plan")))
+    if scope.breadth >= Breadth.TEAM:  # audit workbooks and MI packs: a whole team at least
+        items.append(("Reports", reverse("reports")))
     if scope.roles & {AccessRole.INFORMATION_OFFICER, AccessRole.ADMINISTRATOR}:
         items.append(("Imports", reverse("imports")))
+        # Those who feed data in and pull measures out; anyone may open it (docs/api.md).
+        items.append(("API tokens", reverse("api-tokens")))
     if AccessRole.ADMINISTRATOR in scope.roles:
         items.append(("Policy settings", reverse("policy")))
+    items += access_links(scope)
     current = request.path
     return {
         "council_name": council,

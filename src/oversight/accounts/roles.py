@@ -16,7 +16,9 @@ class AccessRole(StrEnum):
     SAFEGUARDING_MANAGER = "Safeguarding manager"  # the locality, read-only
     LOCALITY_MANAGER = "Locality manager"  # the locality, read-only
     INFORMATION_OFFICER = "Information officer"  # the whole council
-    ADMINISTRATOR = "Administrator"  # the whole council, users and settings
+    # Users and settings. No child data by this role alone (issue 9's matrix): an administrator
+    # who also holds cases or manages a team is given that role as well.
+    ADMINISTRATOR = "Administrator"
 
 
 class Breadth(IntEnum):
@@ -37,5 +39,17 @@ BREADTH = {
     AccessRole.SAFEGUARDING_MANAGER: Breadth.LOCALITY,
     AccessRole.LOCALITY_MANAGER: Breadth.LOCALITY,
     AccessRole.INFORMATION_OFFICER: Breadth.COUNCIL,
-    AccessRole.ADMINISTRATOR: Breadth.COUNCIL,
+    AccessRole.ADMINISTRATOR: Breadth.NONE,
 }
+
+# The roles that work with children's cases, so may ask for break-glass access to one outside
+# their reach (accounts.break_glass). Information officers already see the whole council.
+CASE_ROLES = frozenset(
+    {
+        AccessRole.WORKER,
+        AccessRole.ASSISTANT_TEAM_MANAGER,
+        AccessRole.TEAM_MANAGER,
+        AccessRole.SAFEGUARDING_MANAGER,
+        AccessRole.LOCALITY_MANAGER,
+    }
+)

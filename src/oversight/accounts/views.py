@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +17,14 @@ class SignInView(LoginView):
     template_name = "registration/login.html"
     # A signed-in user who opens the sign-in page (an old bookmark) goes to their start page.
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The single sign-on button, only when a council has set it up (accounts.sso).
+        if settings.OVERSIGHT_OIDC_ENABLED:
+            context["sso_label"] = settings.OVERSIGHT_OIDC_BUTTON
+        context["session_hours"] = settings.OVERSIGHT_SESSION_HOURS
+        return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         DENIED = "denied", "Access denied"
         EXPORT = "export", "Exported"
         IMPORT = "import", "Imported"
+        BREAK_GLASS = "break_glass", "Break-glass access"
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from oversight.accounts.roles import Breadth
+from oversight.accounts.roles import AccessRole, Breadth
 from oversight.accounts.scope import scope_of
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
@@ -49,6 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("teams")
     if scope.worker is not None:
         return redirect("my-caseload")
+    if AccessRole.ADMINISTRATOR in scope.roles:
+        # Administrators look after users, settings and the trail, not children's records.
+        return redirect("audit")
     return render(request, "people/no_access.html")
 
 
