@@ -69,4 +69,4 @@ def test_settings_are_listed_by_dotted_path() -> None:
     assert settings["timescales.single_assessment_days"] == 45
     assert settings["caseload.complexity_weights.3"] == 8
     assert settings["calendar.extra_closure_days"] == []
-    assert len(settings) == 57
+    assert len(settings) == 59

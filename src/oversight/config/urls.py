@@ -10,5 +10,10 @@ urlpatterns = [
     path("", include("oversight.supervision.history_urls")),
     path("", include("oversight.actionplan.urls")),
     path("", include("oversight.allocation.urls")),
+    path("", include("oversight.reports.urls")),
+    path("", include("oversight.cases.urls")),
+    path("", include("oversight.audit.urls")),
+    path("", include("oversight.alerts.urls")),
+    path("", include("oversight.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
