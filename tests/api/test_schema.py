@@ -48,6 +48,9 @@ def test_the_schema_is_openapi_3_1_with_every_endpoint_under_v1(client: Client) 
         "/api/v1/action-plan/inspections",
         "/api/v1/action-plan/inspections/{inspection_id}",
         "/api/v1/activity",
+        "/api/v1/allocation/cases/{child_id}/allocations",
+        "/api/v1/allocation/cases/{child_id}/recommendation",
+        "/api/v1/allocation/teams/{team_id}/queue",
         "/api/v1/caseloads",
         "/api/v1/deadlines",
         "/api/v1/measure-values",
@@ -118,6 +121,7 @@ def test_writes_document_their_refusals(client: Client) -> None:
     writes = [op for op in _operations(client) if "requestBody" in op]
 
     assert sorted(op["operationId"] for op in writes) == [
+        "allocate_case",
         "feed_activity",
         "record_supervision_session",
     ]

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from oversight.api import supervision as api_supervision
+from oversight.cases.models import Section47
 from oversight.config.wsgi import application
 from oversight.engine.registry import Period
 from oversight.reports.archive import Built, store_report
@@ -37,6 +38,7 @@ from oversight.supervision.actions import SessionRecord, record_session
 from tests.actionplan.plan_scene import PlanScene, build_plan
 from tests.api.conftest import Tokens
 from tests.conftest import AS_AT, Scene
+from tests.factories import ChildFactory, ReferralFactory
 
 CHECKS = [
     not_a_server_error,
@@ -114,7 +116,22 @@ def known(plan: PlanScene) -> dict[str, dict[str, Any]]:
     report = store_report(
         built=pack, unit=team_unit(scene.team), as_at=AS_AT, policy_version=0, by=None
     )
+    # A child protection case waiting in the team's queue; the family support worker may not
+    # hold it, so the decision below is refused (422) however often it is sent.
+    waiting = ChildFactory(la_child_id="WAIT-1", responsible_team=scene.team)
+    ReferralFactory(child=waiting, date=AS_AT)
+    Section47.objects.create(child=waiting, strategy_date=AS_AT)
     return {
+        "GET /api/v1/allocation/teams/{team_id}/queue": {
+            "path_parameters": {"team_id": scene.team.pk}
+        },
+        "GET /api/v1/allocation/cases/{child_id}/recommendation": {
+            "path_parameters": {"child_id": waiting.pk}
+        },
+        "POST /api/v1/allocation/cases/{child_id}/allocations": {
+            "path_parameters": {"child_id": waiting.pk},
+            "body": {"worker_id": scene.cara.pk, "rationale": "Nobody else this week"},
+        },
         "GET /api/v1/reports/{report_id}/file": {"path_parameters": {"report_id": report.pk}},
         "GET /api/v1/measures/{measure_id}": {"path_parameters": {"measure_id": OVERDUE}},
         "GET /api/v1/measures/{measure_id}/value": {

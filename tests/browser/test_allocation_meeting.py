@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.allocation.conftest import meeting  # noqa: F401 (the shared fixture)
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD
@@ -21,7 +20,7 @@ def test_a_team_manager_runs_the_allocation_meeting(
     page: Page,
     live_server: Any,
     transactional_db: None,
-    meeting: dict[str, Any],  # noqa: F811
+    meeting: dict[str, Any],
 ) -> None:
     sign_in(page, live_server, "tm", TEST_PASSWORD)
     page.goto(f"{live_server.url}/allocation/teams/{meeting['team'].id}/")

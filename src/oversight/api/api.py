@@ -15,7 +15,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 
-from oversight.api import actionplan, activity, measures, reports, supervision, workforce
+from oversight.api import (
+    actionplan,
+    activity,
+    allocation,
+    measures,
+    reports,
+    supervision,
+    workforce,
+)
 from oversight.api.auth import TokenAuth
 from oversight.api.problems import as_problem_media_type, install
 
@@ -66,6 +74,15 @@ LINKS: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {
             }
         },
     ),
+    "allocation_queue": (
+        "200",
+        {
+            "Recommendation": {
+                "operationId": "allocation_recommendation",
+                "parameters": {"child_id": "$response.body#/items/0/child_id"},
+            }
+        },
+    ),
     "record_supervision_session": (
         "201",
         {
@@ -109,8 +126,7 @@ api.add_router("", supervision.router)
 api.add_router("", actionplan.router)
 api.add_router("", reports.router)
 api.add_router("", activity.router)
-# Allocation decisions (issue 5) will be recorded here, through the allocation app's own action
-# functions (allocate_case …), once that app has them: add its router like the ones above.
+api.add_router("", allocation.router)
 
 
 @require_GET
