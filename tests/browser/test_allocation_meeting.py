@@ -53,3 +53,8 @@ def test_a_team_manager_runs_the_allocation_meeting(
     expect(page.locator("#departures ~ table")).to_contain_text(
         "Eve worked with the family last year"
     )
+
+    # The case, now held: its page offers reallocation, a co-worker and ending, accessibly.
+    page.goto(f"{live_server.url}/allocation/cases/{meeting['cp'].id}/")
+    expect(page.get_by_test_id("current")).to_contain_text("Eve Experienced: case holder")
+    assert_accessible(page)

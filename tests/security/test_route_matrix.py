@@ -306,6 +306,9 @@ ROUTES: dict[str, Route] = {
         post_as="tm_a",
     ),
     "allocation-complexity": route(Check(child("A2"), post_only()), post_as="tm_a"),
+    "allocation-reallocate": route(Check(child("A2"), post_only()), post_as="tm_a"),
+    "allocation-co-worker": route(Check(child("A2"), post_only()), post_as="tm_a"),
+    "allocation-end": route(Check(child("A2"), post_only()), post_as="tm_a"),
     "allocation-worker": route(
         Check(
             worker_a,

@@ -79,3 +79,22 @@ class ComplexityForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input"}),
         error_messages={"required": "Enter why the complexity level changes"},
     )
+
+
+class EndForm(forms.Form):
+    allocation = forms.TypedChoiceField(
+        label="Which allocation ends",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the allocation that ends"},
+    )
+    reason = forms.CharField(
+        label="Why it ends",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        error_messages={"required": "Enter why the allocation ends"},
+    )
+
+    def __init__(self, *args: object, choices: Sequence[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["allocation"].choices = choices  # type: ignore[attr-defined]

@@ -6,11 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import polars as pl
 from django.contrib.auth.models import AnonymousUser, User
 
 from oversight.cases.engine_data import load_case_data
 from oversight.cases.queries import cases_visible_to
-from oversight.engine.allocation.meeting import Candidate, Meeting, build_meeting, queue_frame
+from oversight.engine.allocation.meeting import (
+    Candidate,
+    Meeting,
+    build_meeting,
+    case_now,
+    queue_frame,
+)
 from oversight.engine.allocation.scoring import Recommendation, recommend
 from oversight.engine.allocation.solver import (
     Plan,
@@ -23,6 +30,7 @@ from oversight.engine.allocation.solver import (
 from oversight.engine.calendar import WorkingDayCalendar
 from oversight.engine.frames import CaseData
 from oversight.engine.measures.eligibility import allocation_breaches
+from oversight.engine.measures.status import open_allocations
 from oversight.engine.workforce import Grade
 from oversight.people.models import Team
 from oversight.people.queries import workers_visible_to
@@ -36,10 +44,22 @@ class TeamMeeting:
     policy_version: int
     data: CaseData
     calendar: WorkingDayCalendar
+    families: dict[int, str]
 
     def recommendation(self, child_id: int) -> Recommendation:
         case = next(c for c in self.meeting.cases if c.child_id == child_id)
         return recommend(case, self.meeting.candidates, self.meeting.policy)
+
+    def held_recommendation(self, child_id: int, role: str) -> Recommendation | None:
+        """For a case already held: every other worker ranked to take it over (`role`
+        "holder") or to co-work it ("co"). None if the case is not open."""
+        case = case_now(self.data, self.meeting.as_at, child_id, self.families)
+        if case is None:
+            return None
+        open_now = open_allocations(self.data, self.meeting.as_at)
+        current = set(open_now.filter(pl.col("child_id") == child_id)["worker_id"].to_list())
+        others = [c for c in self.meeting.candidates if c.worker_id not in current]
+        return recommend(case, others, self.meeting.policy, role=role)
 
 
 def team_meeting(user: User | AnonymousUser, team: Team, *, as_at: dt.date) -> TeamMeeting:
@@ -50,18 +70,8 @@ def team_meeting(user: User | AnonymousUser, team: Team, *, as_at: dt.date) -> T
     workers = workers_visible_to(user)
     data = load_case_data(children, workers)
     waiting = queue_frame(data, as_at, [team.id])["child_id"].to_list()
-    families = dict(
-        children.filter(id__in=waiting)
-        .exclude(family_reference="")
-        .values_list("id", "family_reference")
-    )
-    # Siblings already allocated count too ("siblings together" with their worker).
-    if families:
-        families |= dict(
-            children.filter(family_reference__in=set(families.values())).values_list(
-                "id", "family_reference"
-            )
-        )
+    # Every family the user can see: siblings already held count too ("siblings together").
+    families = dict(children.exclude(family_reference="").values_list("id", "family_reference"))
     meeting = build_meeting(
         data,
         as_at=as_at,
@@ -71,7 +81,7 @@ def team_meeting(user: User | AnonymousUser, team: Team, *, as_at: dt.date) -> T
         worker_ids=list(workers.filter(team=team).values_list("id", flat=True)),
         families=families,
     )
-    return TeamMeeting(team, meeting, version, data, calendar)
+    return TeamMeeting(team, meeting, version, data, calendar, families)
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,10 @@ def departures(user: User | AnonymousUser, team: Team, *, since: dt.date) -> lis
 def _not_top(allocation: Allocation) -> bool:
     ranked = allocation.recommendation_shown.get("ranked") or []
     return not ranked or ranked[0].get("worker_id") != allocation.worker_id
+
+
+def open_allocations_of(user: User | AnonymousUser, child: Child) -> QuerySet[Allocation]:
+    """The child's open allocations, case holder first (the child is already checked in
+    scope)."""
+    # "holder" sorts after "co": descending puts the case holder first.
+    return _visible(user).filter(child=child, end_date__isnull=True).order_by("-role", "start_date")

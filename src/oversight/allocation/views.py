@@ -18,6 +18,7 @@ from oversight.allocation.actions import (
     may_decide,
     reassess_complexity,
 )
+from oversight.allocation.case_page import is_waiting, load_case, render_case
 from oversight.allocation.forms import ComplexityForm, DecisionForm
 from oversight.allocation.meeting import (
     TeamMeeting,
@@ -26,12 +27,11 @@ from oversight.allocation.meeting import (
     compare,
     team_meeting,
 )
-from oversight.allocation.queries import case_history, departures, worker_history
+from oversight.allocation.queries import departures, worker_history
 from oversight.audit.actions import record_event
 from oversight.audit.models import AuditEvent
 from oversight.cases.models import Child
 from oversight.cases.queries import cases_visible_to, get_case_for_user
-from oversight.engine.allocation.scoring import PART_LABELS, Part
 from oversight.engine.allocation.solver import one_at_a_time, optimise
 from oversight.people.queries import get_team_for_user, workers_visible_to
 
@@ -115,54 +115,28 @@ def board(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 def case(request: HttpRequest, child_id: int) -> HttpResponse:
-    """One case: every worker ranked with each part of the score, those excluded with their
-    reasons, the decision form (while it waits) and its allocation history."""
-    child = get_case_for_user(request.user, child_id)
-    if child.responsible_team_id is None:
-        raise Http404("No responsible team")
-    team = get_team_for_user(request.user, child.responsible_team_id)
-    as_at = timezone.localdate()
-    gathered = team_meeting(request.user, team, as_at=as_at)
-    history = case_history(request.user, child)
-    waiting = any(c.child_id == child.id for c in gathered.meeting.cases)
-    recommendation = gathered.recommendation(child.id) if waiting else None
-    proposal = _proposal(request, gathered, child.id) if waiting else None
-    form = None
-    if recommendation is not None:
-        form = DecisionForm(
-            request.POST if request.method == "POST" else None,
-            recommendation=recommendation,
-            waiting_siblings=_waiting_siblings(gathered, child.id),
-            initial={"worker": proposal} if proposal else None,
-        )
-    elif request.method == "POST":
-        messages.info(request, f"{child.la_child_id} is no longer waiting for allocation")
-        return redirect("allocation-meeting", team_id=team.id)
-    if request.method == "POST" and form is not None and form.is_valid():
+    """One case: while it waits, every worker ranked with each part of the score, those
+    excluded with their reasons and the decision form; once held, its allocations and the forms
+    to reallocate it, add a co-worker or end one; always its history."""
+    child, gathered = load_case(request, child_id)
+    if not is_waiting(gathered, child):
+        if request.method == "POST":
+            messages.info(request, f"{child.la_child_id} is no longer waiting for allocation")
+            return redirect("allocation-meeting", team_id=gathered.team.id)
+        return render_case(request, child, gathered)
+    proposal = _proposal(request, gathered, child.id)
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        recommendation=gathered.recommendation(child.id),
+        waiting_siblings=_waiting_siblings(gathered, child.id),
+        initial={"worker": proposal} if proposal else None,
+    )
+    if request.method == "POST" and form.is_valid():
         done = _decide(request, form, gathered, child, proposal)
         if done:
             messages.success(request, done)
-            return redirect("allocation-meeting", team_id=team.id)
-    _viewed(request, f"Allocation of {child.la_child_id}", "child", child.id)
-    return render(
-        request,
-        "allocation/case.html",
-        {
-            "child": child,
-            "team": team,
-            "recommendation": recommendation,
-            "proposal": proposal,
-            "part_labels": [PART_LABELS[part] for part in Part],
-            "ranked": [
-                (scored, [_part_cell(scored.fits[p], scored.points[p]) for p in Part])
-                for scored in (recommendation.ranked if recommendation else ())
-            ],
-            "form": form,
-            "history": history,
-            "complexity_form": ComplexityForm(),
-            "may_decide": may_decide(request.user),  # type: ignore[arg-type]
-        },
-    )
+            return redirect("allocation-meeting", team_id=gathered.team.id)
+    return render_case(request, child, gathered, form=form, proposal=proposal)
 
 
 @login_required
@@ -271,9 +245,3 @@ def _proposal(request: HttpRequest, gathered: TeamMeeting, child_id: int) -> int
     if not (request.POST.get("proposal") or request.GET.get("proposal")):
         return None
     return optimise(gathered.meeting).assignments.get(child_id)
-
-
-def _part_cell(fit: float | None, points: float) -> str:
-    """A score part as the table shows it: points, or a dash where the preference does not
-    apply to this case."""
-    return "–" if fit is None else f"{points:.1f}"

@@ -84,6 +84,34 @@ def queue_frame(data: CaseData, as_at: dt.date, team_ids: Collection[int]) -> pl
     children with an open episode or in child protection and no open case holder. Columns:
     child_id, la_child_id, team_id, level, child_protection, s47_open, waiting_since. Sorted as
     the meeting takes them: child protection first, then highest level, then longest waiting."""
+    held = open_allocations(data, as_at).filter(pl.col("role") == HOLDER).select("child_id")
+    teams = data.children.filter(pl.col("responsible_team_id").is_in(list(team_ids)))
+    waiting = _open_cases(data, teams, as_at).join(held, on="child_id", how="anti")
+    return _with_levels(data, waiting, as_at)
+
+
+def case_now(
+    data: CaseData, as_at: dt.date, child_id: int, families: Mapping[int, str] | None = None
+) -> QueueCase | None:
+    """One open case, held or not, as the meeting would see it (for reallocating it or adding a
+    co-worker): its level is the higher of the queue's reading and the level in force on its
+    open allocations (R-CL-2). None if the case has no open episode or child protection."""
+    child = data.children.filter(pl.col("child_id") == child_id)
+    rows = _with_levels(data, _open_cases(data, child, as_at), as_at).to_dicts()
+    if not rows:
+        return None
+    allocated = open_allocations(data, as_at).filter(pl.col("child_id") == child_id)
+    row = rows[0] | {"level": max([rows[0]["level"], *allocated["level"].to_list()])}
+    families = families or {}
+    family = families.get(child_id, "")
+    siblings = {c for c, f in families.items() if family and f == family} - {child_id}
+    previous = _previous_workers(data, as_at).get(child_id, ())
+    return _queue_case(row, previous, {family: siblings | {child_id}} if family else {}, families)
+
+
+def _open_cases(data: CaseData, children: pl.DataFrame, as_at: dt.date) -> pl.DataFrame:
+    """These children with an open episode or in child protection at `as_at`, with when each
+    began and whether an s47 is open."""
     episodes = data.referrals.filter(
         (pl.col("date") <= as_at)
         & (pl.col("closure_date").is_null() | (pl.col("closure_date") > as_at))
@@ -97,17 +125,13 @@ def queue_frame(data: CaseData, as_at: dt.date, team_ids: Collection[int]) -> pl
         .select("child_id", s47_open=pl.lit(value=True))
         .unique("child_id")
     )
-    held = open_allocations(data, as_at).filter(pl.col("role") == HOLDER).select("child_id")
-    waiting = (
-        data.children.filter(pl.col("responsible_team_id").is_in(list(team_ids)))
-        .select("child_id", "la_child_id", team_id=pl.col("responsible_team_id"))
+    return (
+        children.select("child_id", "la_child_id", team_id=pl.col("responsible_team_id"))
         .join(episodes, on="child_id", how="left")
         .join(protection, on="child_id", how="left")
         .filter(pl.col("episode_start").is_not_null() | pl.col("cp_since").is_not_null())
-        .join(held, on="child_id", how="anti")
         .join(s47_open, on="child_id", how="left")
     )
-    return _with_levels(data, waiting, as_at)
 
 
 def _with_levels(data: CaseData, waiting: pl.DataFrame, as_at: dt.date) -> pl.DataFrame:

@@ -110,6 +110,13 @@ def utilisation_after(candidate: Candidate, extra_points: float) -> float:
     return (candidate.load + extra_points) / candidate.capacity
 
 
+def points_for(case: QueueCase, policy: Policy, role: str = HOLDER) -> float:
+    """The R-CL-2 points the case adds to a worker's load: a co-worker carries the policy's
+    fraction of it (R-CL-1)."""
+    share = 1.0 if role == HOLDER else policy.caseload.co_worker_fraction
+    return case.weight(policy) * share
+
+
 def least_eligible_rank(case: QueueCase, policy: Policy) -> int:
     """The position (0 = FSW) of the least experienced grade that may hold this case."""
     for rank, grade in enumerate(GRADE_ORDER):
@@ -128,12 +135,13 @@ def score(
     most_s47_per_fte: float,
     extra_points: float = 0.0,
     also_holds: Collection[int] = (),
+    role: str = HOLDER,
 ) -> Scored:
     """R-AL-2 for an eligible worker. `extra_points` and `also_holds` are what the meeting has
     already proposed for them (load and children); `least_rank` comes from
     `least_eligible_rank` and `most_s47_per_fte` is the highest among the candidates."""
     weights = policy.recommendation
-    after = utilisation_after(candidate, extra_points + case.weight(policy))
+    after = utilisation_after(candidate, extra_points + points_for(case, policy, role))
     rank = GRADE_ORDER.index(candidate.grade)
     span = len(GRADE_ORDER) - 1 - least_rank
     fits: dict[Part, float | None] = {
@@ -176,9 +184,11 @@ def recommend(
     *,
     proposed_points: dict[int, float] | None = None,
     proposed_children: dict[int, set[int]] | None = None,
+    role: str = HOLDER,
 ) -> Recommendation:
-    """Every candidate ranked for `case` (best first), and those excluded with their reasons.
-    Ties go to the lower utilisation after allocation, then the lower worker id."""
+    """Every candidate ranked for `case` (best first), and those excluded with their reasons,
+    for holding it (or, with `role` "co", co-working it). Ties go to the lower utilisation
+    after allocation, then the lower worker id."""
     proposed_points = proposed_points or {}
     proposed_children = proposed_children or {}
     least_rank = least_eligible_rank(case, policy)
@@ -187,8 +197,8 @@ def recommend(
     excluded: list[Excluded] = []
     for candidate in candidates:
         extra = proposed_points.get(candidate.worker_id, 0.0)
-        reasons = hard_reasons(case, candidate, policy)
-        after = utilisation_after(candidate, extra + case.weight(policy))
+        reasons = hard_reasons(case, candidate, policy, role)
+        after = utilisation_after(candidate, extra + points_for(case, policy, role))
         over = capacity_reason(after, policy) if candidate.capacity > 0 else "no case capacity"
         if reasons or over:
             excluded.append(
@@ -204,6 +214,7 @@ def recommend(
                 most_s47_per_fte=most_s47,
                 extra_points=extra,
                 also_holds=proposed_children.get(candidate.worker_id, ()),
+                role=role,
             )
         )
     ranked.sort(key=lambda s: (-round(s.total, 9), s.utilisation_after, s.worker_id))
