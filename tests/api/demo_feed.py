@@ -63,7 +63,12 @@ def demo_feed(council: DemoCouncil) -> dict[str, Any]:
             for c in council.children
         ],
         "contacts": [
-            {"la_child_id": c.child.la_child_id, "date": _day(c.date), "source": _text(c.source)}
+            {
+                "la_child_id": c.child.la_child_id,
+                "date": _day(c.date),
+                "source": _text(c.source),
+                "outcome": _text(c.outcome),
+            }
             for c in council.contacts
         ],
         "referrals": [
@@ -112,6 +117,15 @@ def demo_feed(council: DemoCouncil) -> dict[str, Any]:
             }
             for p in council.cp_plans
         ],
+        "complexity": [
+            {
+                "la_child_id": c.child.la_child_id,
+                "assessed_on": _day(c.assessed_on),
+                "level": c.level,
+                "reason": _text(c.reason),
+            }
+            for c in council.complexity_assessments
+        ],
         "allocations": [
             {
                 "la_child_id": a.child.la_child_id,
@@ -135,5 +149,15 @@ def demo_feed(council: DemoCouncil) -> dict[str, Any]:
                 "written_up_on": _day(s.written_up_on),
             }
             for s in council.supervision_sessions
+        ],
+        "case_discussions": [
+            {
+                "supervisee": d.session.supervisee.name,
+                "supervisor": d.session.supervisor.name,
+                "held_on": _day(d.session.held_on),
+                "la_child_id": d.child.la_child_id,
+                "decision": d.decision,
+            }
+            for d in council.case_discussions
         ],
     }

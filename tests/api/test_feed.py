@@ -325,3 +325,62 @@ def test_text_with_a_nul_character_is_refused_before_anything_is_read(
     assert [(e["table"], e["row"], e["field"], e["reason"]) for e in response.json()["errors"]] == [
         ("assessments", 0, "delay_reason", "Value error, contains a NUL character")
     ]
+
+
+def test_outcomes_reassessments_and_supervision_decisions_arrive_and_update(
+    api: Api, tokens: Tokens
+) -> None:
+    """A contact's outcome set by a later feed; a re-assessment stored once however often it is
+    sent; a decision recorded against a session sent in the same feed; an unknown session
+    refused with its row."""
+    feed = _feed() | {
+        "complexity": [{"la_child_id": "N100", "assessed_on": "2023-02-02", "level": 3}],
+        "supervision_sessions": [
+            {
+                "supervisee": "Ben Newly",
+                "supervisor": "Amir Assistant",
+                "held_on": "2023-02-03",
+                "minutes": 90,
+            }
+        ],
+        "case_discussions": [
+            {
+                "supervisee": "Ben Newly",
+                "supervisor": "Amir Assistant",
+                "held_on": "2023-02-03",
+                "la_child_id": "N100",
+                "decision": "Hold the strategy meeting this week.",
+            }
+        ],
+    }
+    first = _tables(api.post("/activity", tokens["io_write"], feed))
+    assert (first["complexity"], first["case_discussions"]) == (NEW, NEW)
+    feed["contacts"][0]["outcome"] = "REFERRAL"
+    again = _tables(api.post("/activity", tokens["io_write"], feed))
+    assert again["contacts"] == {"new": 0, "updated": 1, "unchanged": 1}
+    assert (again["complexity"], again["case_discussions"]) == (SAME, SAME)
+    child = cases_visible_to(tokens.users["io"]).get(la_child_id="N100")
+    assert sorted(child.contacts.values_list("outcome", flat=True)) == ["", "REFERRAL"]
+    assert list(child.complexity_history.values_list("level", flat=True)) == [3]
+    assert child.discussions.get().decision == "Hold the strategy meeting this week."
+
+    unknown = {
+        "case_discussions": [
+            {
+                "supervisee": "Ben Newly",
+                "supervisor": "Amir Assistant",
+                "held_on": "2023-03-01",
+                "la_child_id": "N100",
+                "decision": "Close.",
+            }
+        ]
+    }
+    refused = api.post("/activity", tokens["io_write"], unknown)
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert (error["table"], error["row"], error["field"], error["reason"]) == (
+        "case_discussions",
+        0,
+        "held_on",
+        "no such supervision session",
+    )

@@ -41,6 +41,7 @@ from oversight.interchange.csv_templates import (
     read_session,
     read_worker,
 )
+from oversight.interchange.csv_templates import name as person_name
 from oversight.interchange.extract import Extract
 
 SOURCE = "api"
@@ -121,10 +122,27 @@ class ChildRow(Strict):
     team: str | None = Field(None, max_length=NAME_LENGTH, description="The responsible team")
 
 
+class ContactOutcome(StrEnum):
+    NFA = "NFA"
+    ADVICE = "ADVICE"
+    EARLY_HELP = "EARLY_HELP"
+    REFERRAL = "REFERRAL"
+
+
 class ContactRow(Strict):
     la_child_id: str = child_id_field()
     date: dt.date
     source: str | None = Field(None, max_length=CODE_LENGTH, description="Referral source code")
+    outcome: ContactOutcome | None = Field(
+        None, description="What the contact led to (R-RR-4); left as held when not given"
+    )
+
+
+class ComplexityRow(Strict):
+    la_child_id: str = child_id_field()
+    assessed_on: dt.date
+    level: int = Field(ge=1, le=4, description="R-CL-2: 1 CIN low … 4 care proceedings")
+    reason: str | None = Field(None, max_length=200)
 
 
 class ReferralRow(Strict):
@@ -185,6 +203,14 @@ class SessionRow(Strict):
     written_up_on: dt.date | None = None
 
 
+class CaseDiscussionRow(Strict):
+    supervisee: str = name_field()
+    supervisor: str = name_field()
+    held_on: dt.date = Field(description="The session: sent in supervision_sessions or held")
+    la_child_id: str = child_id_field()
+    decision: str = Field(min_length=1, max_length=TEXT_LENGTH)
+
+
 class Feed(Strict):
     """Any of the tables, each a list of rows; stored in this order, all or nothing."""
 
@@ -202,8 +228,10 @@ class Feed(Strict):
     assessments: list[AssessmentRow] = []
     s47: list[Section47Row] = []
     cp_plans: list[CpPlanRow] = []
+    complexity: list[ComplexityRow] = []
     allocations: list[AllocationRow] = []
     supervision_sessions: list[SessionRow] = []
+    case_discussions: list[CaseDiscussionRow] = []
 
     @property
     def rows(self) -> int:
@@ -219,8 +247,10 @@ FEED_TABLES = (
     "assessments",
     "s47",
     "cp_plans",
+    "complexity",
     "allocations",
     "supervision_sessions",
+    "case_discussions",
 )
 
 
@@ -323,6 +353,38 @@ def _contact(reader: CsvRowReader, values: dict[str, Any]) -> None:
             la_child_id=child_id,
             date=values["date"],
             source=source,
+            outcome=str(values["outcome"]) if values.get("outcome") else None,
+        )
+
+
+def _case_discussion(reader: CsvRowReader, values: dict[str, Any]) -> None:
+    child_id = _child_named(reader, values)
+    supervisee = reader.required(values, "supervisee", person_name)
+    supervisor = reader.required(values, "supervisor", person_name)
+    if child_id and not reader.failed:
+        reader.extract.add(
+            "case_discussions",
+            reader.sheet,
+            reader.number,
+            supervisee=supervisee,
+            supervisor=supervisor,
+            held_on=values["held_on"],
+            la_child_id=child_id,
+            decision=values["decision"],
+        )
+
+
+def _complexity(reader: CsvRowReader, values: dict[str, Any]) -> None:
+    child_id = _child_named(reader, values)
+    if child_id and not reader.failed:
+        reader.extract.add(
+            "complexity",
+            reader.sheet,
+            reader.number,
+            la_child_id=child_id,
+            assessed_on=values["assessed_on"],
+            level=values["level"],
+            reason=values.get("reason"),
         )
 
 
@@ -435,8 +497,10 @@ READERS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "assessments": _assessment,
     "s47": _s47,
     "cp_plans": _cp_plan,
+    "complexity": _complexity,
     "allocations": _allocation,
     "supervision_sessions": read_session,
+    "case_discussions": _case_discussion,
 }
 
 # The store names some columns as Annex A and CSV files head them; the feed's fields instead.

@@ -28,8 +28,10 @@ TABLES = (
     "s47",
     "cp_plans",
     "cp_reviews",
+    "complexity",
     "allocations",
     "supervision_sessions",
+    "case_discussions",
 )
 
 # The fields that identify a row of each table within one council.
@@ -44,8 +46,10 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "s47": ("la_child_id", "strategy_date"),
     "cp_plans": ("la_child_id", "start_date"),
     "cp_reviews": ("la_child_id", "plan_start_date", "date"),
+    "complexity": ("la_child_id", "assessed_on"),
     "allocations": ("la_child_id", "worker", "start_date"),
     "supervision_sessions": ("supervisee", "held_on", "supervisor"),
+    "case_discussions": ("supervisee", "held_on", "supervisor", "la_child_id"),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from oversight.cases.models import (
@@ -17,6 +17,7 @@ from oversight.cases.models import (
     Child,
     ChildProtectionPlan,
     ChildProtectionReview,
+    ComplexityAssessment,
     Contact,
     Referral,
     Section47,
@@ -118,27 +119,75 @@ def _latest_team(ctx: StoreContext, rows: list[Row]) -> dict[str, int]:
 
 def store_contacts(ctx: StoreContext, extract: Extract) -> None:
     """Contacts have no identity beyond child, date and source, and a child can have two the
-    same day: the file's count of each (child, date, source) is matched against what is held."""
+    same day: the file's rows of each (child, date, source) are matched, in order of outcome,
+    against what is held. A row that gives an outcome sets it; one that gives none (Annex A has
+    no outcome column) leaves the held outcome alone."""
     rows = extract.rows("contacts")
     if not rows:
         return
-    in_file: Counter[tuple[int, dt.date, str]] = Counter()
+    in_file: dict[tuple[int, dt.date, str], list[str | None]] = defaultdict(list)
     for row in rows:
         child = ctx.children[row.values["la_child_id"]]
-        in_file[(child, row.values["date"], row.values["source"] or "")] += 1
-    held = Counter(
-        Contact.objects.filter(child__local_authority=ctx.la).values_list(
-            "child_id", "date", "source"
-        )
-    )
+        key = (child, row.values["date"], row.values["source"] or "")
+        in_file[key].append(row.values.get("outcome"))
+    held: dict[tuple[int, dt.date, str], list[Contact]] = defaultdict(list)
+    for contact in Contact.objects.filter(child__local_authority=ctx.la).order_by("outcome", "id"):
+        held[(contact.child_id, contact.date, contact.source)].append(contact)
     new: list[Contact] = []
+    changed: list[Contact] = []
     count = ctx.count("contacts")
-    for (child, day, source), n in in_file.items():
-        extra = n - held[(child, day, source)]
-        new.extend(Contact(child_id=child, date=day, source=source) for _ in range(extra))
-        count.unchanged += min(n, held[(child, day, source)])
+    for (child, day, source), outcomes in in_file.items():
+        outcomes.sort(key=lambda outcome: outcome or "")
+        matched = held[(child, day, source)]
+        for outcome, contact in zip(outcomes, matched, strict=False):
+            if outcome is not None and contact.outcome != outcome:
+                contact.outcome = outcome
+                changed.append(contact)
+        new.extend(
+            Contact(child_id=child, date=day, source=source, outcome=outcome or "")
+            for outcome in outcomes[len(matched) :]
+        )
     Contact.objects.bulk_create(new, batch_size=BATCH)
+    Contact.objects.bulk_update(changed, ["outcome"], batch_size=BATCH)
     count.new += len(new)
+    count.updated += len(changed)
+    count.unchanged += len(rows) - len(new) - len(changed)
+
+
+def store_complexity(ctx: StoreContext, extract: Extract) -> None:
+    """Re-assessments of a case's complexity (R-CL-2), one per child and day: a held one is
+    updated to the file's level and reason (rows repeating a day must agree: the first is kept
+    and a different one is a warning)."""
+    rows = extract.rows("complexity")
+    if not rows:
+        return
+    merged = merge(rows, "complexity", ctx)
+    held = {
+        (c.child_id, c.assessed_on): c
+        for c in ComplexityAssessment.objects.filter(child__local_authority=ctx.la).order_by("id")
+    }
+    new: list[ComplexityAssessment] = []
+    changed: list[ComplexityAssessment] = []
+    count = ctx.count("complexity")
+    for (child_id, assessed_on), row in merged.items():
+        child = ctx.children[child_id]
+        level, reason = row.values["level"], row.values.get("reason") or ""
+        found = held.get((child, assessed_on))
+        if found is None:
+            new.append(
+                ComplexityAssessment(
+                    child_id=child, assessed_on=assessed_on, level=level, reason=reason
+                )
+            )
+        elif (found.level, found.reason) != (level, reason):
+            found.level, found.reason = level, reason
+            changed.append(found)
+        else:
+            count.unchanged += 1
+    ComplexityAssessment.objects.bulk_create(new, batch_size=BATCH)
+    ComplexityAssessment.objects.bulk_update(changed, ["level", "reason"], batch_size=BATCH)
+    count.new += len(new)
+    count.updated += len(changed)
 
 
 REFERRAL_FIELDS = {
@@ -409,5 +458,6 @@ CASE_STEPS: list[tuple[str, StoreFunction]] = [
     ("assessments", store_assessments),
     ("s47", store_s47),
     ("cp_plans", store_cp_plans),
+    ("complexity", store_complexity),
     ("allocations", store_reported_allocations),
 ]

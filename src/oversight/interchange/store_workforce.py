@@ -26,7 +26,7 @@ from oversight.interchange.store import (
     update_fields,
 )
 from oversight.people.models import Absence, Locality, Worker
-from oversight.supervision.models import SupervisionSession
+from oversight.supervision.models import CaseDiscussion, SupervisionSession
 
 NO_SUCH_WORKER = "no such worker: import the workers CSV first (or check the spelling)"
 SAME_NAME = "more than one worker in this council has this name: rename one, then import again"
@@ -377,6 +377,41 @@ def store_supervision_sessions(ctx: StoreContext, extract: Extract) -> None:
     _tally(ctx, "supervision_sessions", len(merged), len(new), len(changed))
 
 
+def store_case_discussions(ctx: StoreContext, extract: Extract) -> None:
+    """The cases discussed in a supervision session and the decision given (R-SV-5), one per
+    session and child: the session must be held or in the same import."""
+    rows = _worker_ids(ctx, extract.rows("case_discussions"), ("supervisee", "supervisor"))
+    if not rows:
+        return
+    merged = merge(rows, "case_discussions", ctx)
+    sessions = {
+        (s.supervisee_id, s.held_on, s.supervisor_id): s.pk
+        for s in SupervisionSession.objects.filter(in_council(ctx, "supervisee__"))
+    }
+    held = {
+        (d.session_id, d.child_id): d
+        for d in CaseDiscussion.objects.filter(session__in=list(sessions.values()))
+    }
+    new: list[CaseDiscussion] = []
+    changed: list[CaseDiscussion] = []
+    for (supervisee, held_on, supervisor, child_id), row in merged.items():
+        session = sessions.get((supervisee, held_on, supervisor))
+        if session is None:
+            ctx.problem(row, "held_on", f"{held_on:%d/%m/%Y}", "no such supervision session")
+            continue
+        child, decision = ctx.children[child_id], row.values.get("decision") or ""
+        found = held.get((session, child))
+        if found is None:
+            new.append(CaseDiscussion(session_id=session, child_id=child, decision=decision))
+        elif found.decision != decision:
+            found.decision = decision
+            changed.append(found)
+    if ctx.report.errors:
+        return
+    _write(CaseDiscussion, new, changed, {"decision"})
+    _tally(ctx, "case_discussions", len(merged), len(new), len(changed))
+
+
 # Workers and absences come before the case tables (Annex A's "Allocated Worker" then matches a
 # worker with full details); allocations and supervision after (they name children and workers).
 STEPS_BEFORE_CASES: list[tuple[str, StoreFunction]] = [
@@ -386,4 +421,5 @@ STEPS_BEFORE_CASES: list[tuple[str, StoreFunction]] = [
 STEPS_AFTER_CASES: list[tuple[str, StoreFunction]] = [
     ("allocations", store_allocations),
     ("supervision_sessions", store_supervision_sessions),
+    ("case_discussions", store_case_discussions),
 ]
