@@ -21,6 +21,7 @@ def test_a_team_manager_runs_the_allocation_meeting(
     live_server: Any,
     transactional_db: None,
     meeting: dict[str, Any],
+    console_errors: list[str],
 ) -> None:
     sign_in(page, live_server, "tm", TEST_PASSWORD)
     page.goto(f"{live_server.url}/allocation/teams/{meeting['team'].id}/")
@@ -29,8 +30,10 @@ def test_a_team_manager_runs_the_allocation_meeting(
     expect(queue.locator("tbody tr").first).to_contain_text("CP-001")
     expect(queue.locator("tbody tr").first).to_contain_text("Sam Social (72.6)")
 
-    page.get_by_test_id("optimise").click()
+    page.get_by_test_id("optimise").click()  # htmx works it out in place, focus on the result
     expect(page.get_by_test_id("optimised-allocated")).to_have_text("2")
+    expect(page.locator("#comparison")).to_be_focused()
+    assert page.url.endswith("?plan=optimised")
     assert_accessible(page)
 
     page.get_by_test_id("accept-CP-001").click()
@@ -58,3 +61,4 @@ def test_a_team_manager_runs_the_allocation_meeting(
     page.goto(f"{live_server.url}/allocation/cases/{meeting['cp'].id}/")
     expect(page.get_by_test_id("current")).to_contain_text("Eve Experienced: case holder")
     assert_accessible(page)
+    assert console_errors == []  # no Content-Security-Policy violation from htmx

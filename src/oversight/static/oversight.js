@@ -63,3 +63,13 @@ if (idleWarning) {
   });
   start();
 }
+
+// After htmx replaces part of a page (the allocation meeting's whole-meeting plan), move focus to
+// the new part's heading so a screen reader announces what changed.
+document.body.addEventListener("htmx:afterSettle", () => {
+  const heading = document.getElementById("comparison");
+  if (heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+});
