@@ -134,3 +134,53 @@ def test_generated_pack_is_archived_as_a_page_and_a_pdf(three_worker_team: Scene
     assert made[0].figures["assessments.open_overdue"] == 2
     assert (made[0].period_start, made[0].period_end) == (dt.date(2023, 6, 1), AS_AT)
     assert (report_dir() / made[1].file_name).read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_small_numbers_are_hidden_in_a_pack_beyond_the_team(
+    three_worker_team: Scene, settings: Any
+) -> None:
+    """Issue 9: the council's pack leaves the team's scope, so a count of 1 to 5 shows as [c]
+    (with no change or "n of d" beside it); the team's own pack shows its 2. 0 (none found) is
+    not hidden, and switching the setting off shows every figure (the council's 3)."""
+    from oversight.reports.units import council_unit
+
+    council = council_unit(three_worker_team.team.locality.local_authority)
+
+    def council_pack() -> MiPack:
+        return build_mi_pack(
+            council,
+            AS_AT,
+            policy=DEFAULT_POLICY,
+            policy_version=0,
+            generated_by="Ivy Officer",
+            generated_at=timezone.localtime(),
+        )
+
+    overdue = measure(council_pack(), "assessments.open_overdue")
+    # Council-wide: Dan's D1 overdue from the fifth fortnight, then A1 and A2 as well (3).
+    assert [p.shown for p in overdue.points] == ["0"] * 4 + ["[c]"] * 4 + ["0"] + ["[c]"] * 3
+    assert (overdue.shown, overdue.change_shown, overdue.numerator) == ("[c]", "–", None)
+    assert "counts from 1 to 5" in mi_pack_html(council_pack())
+    assert measure(pack_for(three_worker_team), "assessments.open_overdue").shown == "2"
+    settings.OVERSIGHT_SMALL_NUMBERS = 0
+    assert measure(council_pack(), "assessments.open_overdue").shown == "3"
+
+
+@pytest.mark.parametrize(
+    ("result", "hidden"),
+    [
+        ((50.0, 2, 4), True),  # a rate made from small counts
+        ((50.0, 10, 20), False),
+        ((0.0, 0, 20), False),  # none found is not a small number
+        ((25.0, 5, 20), True),  # 5 is still small
+        ((30.0, 6, 20), False),
+    ],
+)
+def test_a_rate_made_from_a_small_count_is_hidden(
+    result: tuple[float, int, int], hidden: bool
+) -> None:
+    from oversight.engine.registry import Result, Unit
+    from oversight.reports.mi_pack import _is_small
+
+    assert _is_small(Result(*result), Unit.PERCENT, 5) is hidden

@@ -184,6 +184,9 @@ OVERSIGHT_MONTHLY_AUDIT_WORKING_DAY = int(
     os.environ.get("OVERSIGHT_MONTHLY_AUDIT_WORKING_DAY", "1")
 )
 OVERSIGHT_MI_PACK_FIRST_MONDAY = os.environ.get("OVERSIGHT_MI_PACK_FIRST_MONDAY", "2024-01-08")
+# Small numbers (issue 9, data minimisation): in an MI pack for a locality or the council, which
+# leaves the team's scope, counts from 1 to this (and rates made from them) show as [c]. 0: off.
+OVERSIGHT_SMALL_NUMBERS = int(os.environ.get("OVERSIGHT_SMALL_NUMBERS", "5"))
 
 # Email alerts (oversight.alerts): `oversight alerts send` emails each user's digest. By default
 # (and in the demo) each email is written as a file under var/outbox/ instead of being sent;

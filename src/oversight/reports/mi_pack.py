@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from oversight.actionplan.evidence import NONE, RAG_LABELS
 from oversight.actionplan.evidence import rag as rag_for
 from oversight.actionplan.models import EvidenceMeasure
@@ -122,6 +124,8 @@ class KeyMeasure:
 
     @property
     def shown(self) -> str:
+        if self.points[-1].shown == SUPPRESSED:
+            return SUPPRESSED
         return value_text(self.value, self.measure.unit)
 
     @property
@@ -176,6 +180,7 @@ class MiPack:
     plan: PlanStatus | None
     generated_by: str
     generated_at: dt.datetime
+    small_numbers: int = 0  # counts from 1 to this are shown as [c]; 0: none hidden
 
     @property
     def measures(self) -> list[KeyMeasure]:
@@ -217,13 +222,41 @@ def build_mi_pack(
     }
     la = LocalAuthority.objects.get(pk=unit.local_authority_id)
     targets, plan = _plan(la, as_at)
+    small = small_numbers_for(unit)
     sections = tuple(
-        Section(title, tuple(_key_measure(m, ends, by_end, targets.get(m)) for m in ids))
+        Section(title, tuple(_key_measure(m, ends, by_end, targets.get(m), small) for m in ids))
         for title, ids in SECTIONS
     )
     return MiPack(
-        unit, as_at, fortnight(as_at), policy_version, sections, plan, generated_by, generated_at
+        unit,
+        as_at,
+        fortnight(as_at),
+        policy_version,
+        sections,
+        plan,
+        generated_by,
+        generated_at,
+        small,
     )
+
+
+SUPPRESSED = "[c]"
+
+
+def small_numbers_for(unit: ReportUnit) -> int:
+    """Counts from 1 to this many are hidden in the pack (issue 9, data minimisation): a pack
+    for a locality or the council leaves the team's scope, so a handful of children could be
+    recognised. 0 for a team's own pack, or when the council switches it off."""
+    limit: int = settings.OVERSIGHT_SMALL_NUMBERS
+    return 0 if unit.kind == UnitKind.TEAM else max(limit, 0)
+
+
+def _is_small(result: Result, unit: Unit, limit: int) -> bool:
+    """A count of 1 to `limit`, or a rate made from one (numerator or denominator)."""
+    if limit <= 0:
+        return False
+    counts = [result.value] if unit == Unit.COUNT else [result.numerator, result.denominator]
+    return any(c is not None and 1 <= c <= limit for c in counts)
 
 
 def _loader(unit: ReportUnit) -> Callable[[dt.date], CaseData]:
@@ -260,14 +293,21 @@ def _key_measure(
     ends: Sequence[dt.date],
     by_end: Mapping[dt.date, Mapping[str, Result]],
     target: Target | None,
+    small: int = 0,
 ) -> KeyMeasure:
     measure = REGISTRY.measures[measure_id]
-    values = [rounded(by_end[end][measure_id].value, measure.unit) for end in ends]
+    hidden = [_is_small(by_end[end][measure_id], measure.unit, small) for end in ends]
+    values = [
+        None if hide else rounded(by_end[end][measure_id].value, measure.unit)
+        for end, hide in zip(ends, hidden, strict=True)
+    ]
     points = tuple(
-        Point(end, value, value_text(value, measure.unit, short=True))
-        for end, value in zip(ends, values, strict=True)
+        Point(end, value, SUPPRESSED if hide else value_text(value, measure.unit, short=True))
+        for end, value, hide in zip(ends, values, hidden, strict=True)
     )
     latest = by_end[ends[-1]][measure_id]
+    if hidden[-1]:
+        latest = Result(None, None, None)
     benchmark = benchmark_for(measure_id)
     rating = NONE
     if target is not None:
