@@ -8,10 +8,10 @@ label; the same numbers are always in a table beneath it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from oversight.actionplan.evidence import AMBER, GREEN, NONE, RED, Evidence, Reading
+from oversight.actionplan.evidence import AMBER, GREEN, NONE, RED, Evidence
 from oversight.actionplan.wording import number_text, rag_label, target_text, value_text
 
 LEFT, RIGHT, TOP, BOTTOM = 56, 28, 16, 36
@@ -46,7 +46,7 @@ def line_chart(evidence: Evidence, *, width: int = 640, height: int = 240) -> Li
     readings = evidence.readings
     values = [r.value for r in readings if r.value is not None]
     target = float(evidence.link.target)
-    low, high, step = _scale([*values, target])
+    low, high, step = nice_scale([*values, target])
     right, bottom = width - RIGHT, height - BOTTOM
 
     def x(index: int) -> float:
@@ -68,7 +68,7 @@ def line_chart(evidence: Evidence, *, width: int = 640, height: int = 240) -> Li
         right=right,
         top=TOP,
         bottom=bottom,
-        lines=_runs(readings, x, y),
+        lines=line_runs([r.value for r in readings], x, y),
         points=tuple(
             ChartPoint(x(i), y(r.value), FILLS[r.rag])
             for i, r in enumerate(readings)
@@ -81,20 +81,21 @@ def line_chart(evidence: Evidence, *, width: int = 640, height: int = 240) -> Li
     )
 
 
-def _runs(
-    readings: tuple[Reading, ...], x: Callable[[int], float], y: Callable[[float], float]
+def line_runs(
+    values: Sequence[float | None], x: Callable[[int], float], y: Callable[[float], float]
 ) -> tuple[str, ...]:
-    """Months without data break the line rather than join across the gap."""
+    """SVG polyline points for each unbroken run of values: a gap (None) breaks the line
+    rather than join across it."""
     runs: list[list[str]] = [[]]
-    for index, reading in enumerate(readings):
-        if reading.value is None:
+    for index, value in enumerate(values):
+        if value is None:
             runs.append([])
         else:
-            runs[-1].append(f"{x(index)},{y(reading.value)}")
+            runs[-1].append(f"{x(index)},{y(value)}")
     return tuple(" ".join(run) for run in runs if len(run) > 1)
 
 
-def _scale(values: list[float]) -> tuple[float, float, float]:
+def nice_scale(values: list[float]) -> tuple[float, float, float]:
     """A range from zero (or below) to a round number above the highest value, in 3–6 steps."""
     low, high = min([0.0, *values]), max([0.0, *values])
     if high == low:

@@ -9,9 +9,10 @@ England benchmark and the target, when there are, are drawn as labelled dashed l
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from oversight.actionplan.charts import line_runs, nice_scale
 
 LEFT, RIGHT, TOP, BOTTOM = 48, 56, 12, 30
 
@@ -48,7 +49,7 @@ def trend_chart(
     width: int = 560,
     height: int = 170,
 ) -> TrendChart:
-    low, high, step = _scale([v for v in values if v is not None] + [g for g, _ in guides])
+    low, high, step = nice_scale([v for v in values if v is not None] + [g for g, _ in guides])
     right, bottom = width - RIGHT, height - BOTTOM
 
     def x(index: int) -> float:
@@ -59,12 +60,6 @@ def trend_chart(
     def y(value: float) -> float:
         return round(bottom - (value - low) * (bottom - TOP) / (high - low), 1)
 
-    runs: list[list[str]] = [[]]
-    for index, value in enumerate(values):
-        if value is None:
-            runs.append([])
-        else:
-            runs[-1].append(f"{x(index)},{y(value)}")
     return TrendChart(
         width=width,
         height=height,
@@ -72,7 +67,7 @@ def trend_chart(
         right=right,
         top=TOP,
         bottom=bottom,
-        lines=tuple(" ".join(run) for run in runs if len(run) > 1),
+        lines=line_runs(values, x, y),
         points=tuple((x(i), y(v)) for i, v in enumerate(values) if v is not None),
         guides=_guides([(y(value), text) for value, text in guides]),
         y_ticks=tuple(
@@ -102,14 +97,3 @@ def _guides(lines: list[tuple[float, str]]) -> tuple[Guide, ...]:
 
 def _tick(value: float) -> str:
     return f"{value:g}"
-
-
-def _scale(values: list[float]) -> tuple[float, float, float]:
-    """From zero (or below) to a round number above the highest value, in 3–6 steps."""
-    low, high = min([0.0, *values]), max([0.0, *values])
-    if high == low:
-        high = low + 1
-    raw = (high - low) / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
