@@ -29,7 +29,6 @@ from oversight.engine.allocation.meeting import (
     Meeting,
     QueueCase,
     build_meeting,
-    queue_frame,
 )
 from oversight.engine.allocation.scoring import recommend
 from oversight.engine.allocation.solver import evaluate, one_at_a_time, optimise
@@ -168,13 +167,12 @@ def frames_recommendation_ms(workers: int) -> float:
     data = team_frames(workers, 30, 1)
     policy, calendar = Policy(), WorkingDayCalendar.england()
     started = time.perf_counter()
-    waiting = queue_frame(data, DAY, [1])["child_id"].to_list()
     meeting = build_meeting(
         data,
         as_at=DAY,
         policy=policy,
         calendar=calendar,
-        case_ids=waiting,
+        team_ids=[1],
         worker_ids=list(range(1, workers + 1)),
     )
     recommend(meeting.cases[0], meeting.candidates, policy)

@@ -16,16 +16,17 @@ from oversight.engine.allocation.meeting import (
     Meeting,
     build_meeting,
     case_now,
-    queue_frame,
 )
 from oversight.engine.allocation.scoring import Recommendation, recommend
 from oversight.engine.allocation.solver import (
     Plan,
     PlanMeasures,
     evaluate,
+    given_to,
     one_at_a_time,
     optimise,
     pair_scores,
+    utilisation_after_plan,
 )
 from oversight.engine.calendar import WorkingDayCalendar
 from oversight.engine.frames import CaseData
@@ -69,7 +70,6 @@ def team_meeting(user: User | AnonymousUser, team: Team, *, as_at: dt.date) -> T
     children = cases_visible_to(user)
     workers = workers_visible_to(user)
     data = load_case_data(children, workers)
-    waiting = queue_frame(data, as_at, [team.id])["child_id"].to_list()
     # Every family the user can see: siblings already held count too ("siblings together").
     families = dict(children.exclude(family_reference="").values_list("id", "family_reference"))
     meeting = build_meeting(
@@ -77,7 +77,7 @@ def team_meeting(user: User | AnonymousUser, team: Team, *, as_at: dt.date) -> T
         as_at=as_at,
         policy=policy,
         calendar=calendar,
-        case_ids=waiting,
+        team_ids=[team.id],
         worker_ids=list(workers.filter(team=team).values_list("id", flat=True)),
         families=families,
     )
@@ -124,25 +124,18 @@ class BoardRow:
 
 def capacity_board(gathered: TeamMeeting, proposals: dict[int, int | None]) -> list[BoardRow]:
     """Each worker in the meeting, busiest after the proposals first."""
-    policy = gathered.meeting.policy
-    weights = {c.child_id: c.weight(policy) for c in gathered.meeting.cases}
-    given: dict[int, list[int]] = {}
-    for child, worker in proposals.items():
-        if worker is not None:
-            given.setdefault(worker, []).append(child)
-    rows = []
-    for candidate in gathered.meeting.candidates:
-        mine = given.get(candidate.worker_id, [])
-        after = candidate.load + sum(weights[child] for child in mine)
-        rows.append(
-            BoardRow(
-                candidate,
-                candidate.utilisation,
-                after / candidate.capacity if candidate.capacity > 0 else None,
-                len(mine),
-                candidate.grade.value if candidate.grade in (Grade.ASYE, Grade.FSW) else "",
-            )
+    given = given_to(proposals)
+    after = utilisation_after_plan(gathered.meeting, given)
+    rows = [
+        BoardRow(
+            candidate,
+            candidate.utilisation,
+            after.get(candidate.worker_id),
+            len(given.get(candidate.worker_id, ())),
+            candidate.grade.value if candidate.grade in (Grade.ASYE, Grade.FSW) else "",
         )
+        for candidate in gathered.meeting.candidates
+    ]
     return sorted(rows, key=lambda r: (-(r.utilisation_after or 0.0), r.candidate.name))
 
 

@@ -200,27 +200,26 @@ def build_meeting(
     as_at: dt.date,
     policy: Policy,
     calendar: WorkingDayCalendar,
-    case_ids: Collection[int],
+    team_ids: Collection[int],
     worker_ids: Collection[int],
     families: Mapping[int, str] | None = None,
 ) -> Meeting:
-    """The meeting for these waiting cases (in the order given) and candidate workers.
+    """The meeting for the cases waiting in these teams (in the queue's order, `queue_frame`)
+    and these candidate workers.
 
     `families` maps a child to a family reference: children sharing one are siblings (R-AL-2
     "siblings together"); the engine's frames do not carry families, so the caller passes them.
     """
     families = families or {}
-    queue = queue_frame(data, as_at, data.children["responsible_team_id"].unique().drop_nulls())
-    by_child = {row["child_id"]: row for row in queue.iter_rows(named=True)}
+    queue = queue_frame(data, as_at, team_ids)
     previous = _previous_workers(data, as_at)
     groups: dict[str, set[int]] = {}
     for child, family in families.items():
         if family:
             groups.setdefault(family, set()).add(child)
     cases = tuple(
-        _queue_case(by_child[child], previous.get(child, ()), groups, families)
-        for child in case_ids
-        if child in by_child
+        _queue_case(row, previous.get(row["child_id"], ()), groups, families)
+        for row in queue.iter_rows(named=True)
     )
     return Meeting(as_at, cases, _candidates(data, as_at, policy, calendar, worker_ids), policy)
 

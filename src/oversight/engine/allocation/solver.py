@@ -302,14 +302,20 @@ def _queued_families(meeting: Meeting) -> list[tuple[int, ...]]:
     return families
 
 
+def given_to(assignments: Mapping[int, int | None]) -> dict[int, set[int]]:
+    """The children a plan gives each worker."""
+    given: dict[int, set[int]] = {}
+    for child, worker in assignments.items():
+        if worker is not None:
+            given.setdefault(worker, set()).add(child)
+    return given
+
+
 def evaluate(meeting: Meeting, plan: Plan, scores: PairScores | None = None) -> PlanMeasures:
     """The figures a manager compares two plans by, measured the same way for both."""
     scores = scores or pair_scores(meeting)
     cases = {c.child_id: c for c in meeting.cases}
-    given: dict[int, set[int]] = {}
-    for child, worker in plan.assignments.items():
-        if worker is not None:
-            given.setdefault(worker, set()).add(child)
+    given = given_to(plan.assignments)
     total = 0.0
     for child, worker in plan.assignments.items():
         if worker is None:
@@ -317,7 +323,7 @@ def evaluate(meeting: Meeting, plan: Plan, scores: PairScores | None = None) -> 
         total += scores.allowed.get((child, worker), 0.0)
         if (child, worker) in scores.sibling_bonus and cases[child].siblings & given[worker]:
             total += scores.sibling_bonus[(child, worker)]
-    utilisation = _utilisation_after(meeting, given)
+    utilisation = utilisation_after_plan(meeting, given)
     unallocated = [child for child, worker in plan.assignments.items() if worker is None]
     return PlanMeasures(
         total_score=round(total, 6),
@@ -331,7 +337,9 @@ def evaluate(meeting: Meeting, plan: Plan, scores: PairScores | None = None) -> 
     )
 
 
-def _utilisation_after(meeting: Meeting, given: Mapping[int, set[int]]) -> dict[int, float]:
+def utilisation_after_plan(meeting: Meeting, given: Mapping[int, set[int]]) -> dict[int, float]:
+    """Each candidate's utilisation once they take the children `given` them (R-CL-3); those
+    without case capacity are left out."""
     cases = {c.child_id: c for c in meeting.cases}
     return {
         c.worker_id: utilisation_after(
