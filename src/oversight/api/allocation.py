@@ -20,13 +20,13 @@ from ninja.responses import Status
 
 from oversight.allocation.actions import Decision, DecisionRefused, allocate_siblings
 from oversight.allocation.meeting import TeamMeeting, compare, team_meeting
+from oversight.allocation.outputs import comparison_json, recommendation_json
 from oversight.api.audit import record_call, require_write, user_of
 from oversight.api.params import MAX_ID, Strict
 from oversight.api.problems import ApiProblem, ProblemError, documented
 from oversight.cases.models import Child
 from oversight.cases.queries import cases_visible_to, get_case_for_user
-from oversight.engine.allocation.scoring import PART_LABELS, Recommendation
-from oversight.engine.allocation.solver import PlanMeasures, optimise
+from oversight.engine.allocation.solver import optimise
 from oversight.people.queries import get_team_for_user, workers_visible_to
 
 router = Router(tags=["Allocation"])
@@ -175,7 +175,7 @@ def queue(
         "team_id": gathered.team.id,
         "as_at": gathered.meeting.as_at,
         "items": items,
-        "comparison": _comparison(comparison) if comparison else None,
+        "comparison": comparison_json(comparison) if comparison else None,
     }
 
 
@@ -193,7 +193,7 @@ def recommendation(
     record_call(
         request, f"allocation of {child.la_child_id}", object_type="child", object_id=child.id
     )
-    return _recommendation(gathered.recommendation(child.id))
+    return recommendation_json(gathered.recommendation(child.id))
 
 
 @router.post(
@@ -272,59 +272,6 @@ def _siblings(user: User, gathered: TeamMeeting, child: Child, asked: list[int])
     if errors:
         raise ApiProblem(422, "The decision cannot be recorded as sent.", errors=errors)
     return list(cases_visible_to(user).filter(id__in=set(asked)).order_by("la_child_id"))
-
-
-def _recommendation(found: Recommendation) -> dict[str, Any]:
-    case = found.case
-    return {
-        "child_id": case.child_id,
-        "la_child_id": case.la_child_id,
-        "level": case.level,
-        "child_protection": case.child_protection,
-        "waiting_since": case.waiting_since,
-        "ranked": [
-            {
-                "worker_id": s.worker_id,
-                "worker": s.candidate.name,
-                "grade": s.candidate.grade.value,
-                "score": round(s.total, 2),
-                "parts": {PART_LABELS[p]: round(v, 2) for p, v in s.points.items()},
-                "utilisation_after": round(s.utilisation_after, 4),
-            }
-            for s in found.ranked
-        ],
-        "excluded": [
-            {
-                "worker_id": e.worker_id,
-                "worker": e.candidate.name,
-                "reasons": list(e.reasons),
-                "hard_rule": e.hard,
-            }
-            for e in found.excluded
-        ],
-    }
-
-
-def _figures(measures: PlanMeasures) -> dict[str, Any]:
-    return {
-        "allocated": measures.allocated,
-        "unallocated_child_protection": measures.unallocated_child_protection,
-        "total_score": round(measures.total_score, 2),
-        "peak_utilisation": None
-        if measures.peak_utilisation is None
-        else round(measures.peak_utilisation, 4),
-        "s47_spread": round(measures.s47_spread, 4),
-        "soft_breaches": measures.soft_breaches,
-    }
-
-
-def _comparison(comparison: Any) -> dict[str, Any]:
-    return {
-        "one_at_a_time": _figures(comparison.one_at_a_time_measures),
-        "optimised": _figures(comparison.optimised_measures),
-        "proven_optimal": comparison.optimised.proven_optimal,
-        "gap": round(comparison.optimised.gap, 6),
-    }
 
 
 def _allocation(allocation: Any) -> dict[str, Any]:

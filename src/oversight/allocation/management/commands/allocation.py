@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from oversight.allocation.actions import Decision, DecisionRefused, allocate_case
 from oversight.allocation.meeting import TeamMeeting, compare, team_meeting
+from oversight.allocation.outputs import comparison_json, recommendation_json
 from oversight.cases.queries import cases_visible_to
-from oversight.engine.allocation.scoring import PART_LABELS, Recommendation
+from oversight.engine.allocation.scoring import Recommendation
 from oversight.people.queries import get_team_for_user, teams_visible_to, workers_visible_to
 
 
@@ -115,12 +116,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             document: dict[str, Any] = {"team": team.name, "queue": rows}
             if comparison:
-                document["comparison"] = {
-                    "one_at_a_time": _measures(comparison.one_at_a_time_measures),
-                    "optimised": _measures(comparison.optimised_measures),
-                    "proven_optimal": comparison.optimised.proven_optimal,
-                    "gap": round(comparison.optimised.gap, 6),
-                }
+                document["comparison"] = comparison_json(comparison)
             self.stdout.write(json.dumps(document, indent=2))
             return
         for row in rows:
@@ -132,35 +128,12 @@ class Command(BaseCommand):
             )
 
     def _print_recommendation(self, recommendation: Recommendation, form: str) -> None:
-        ranked: list[dict[str, Any]] = [
-            {
-                "worker": s.candidate.name,
-                "total": round(s.total, 2),
-                "parts": {PART_LABELS[p]: round(v, 2) for p, v in s.points.items()},
-                "utilisation_after": round(s.utilisation_after, 4),
-            }
-            for s in recommendation.ranked
-        ]
-        excluded: list[dict[str, Any]] = [
-            {"worker": e.candidate.name, "reasons": list(e.reasons)}
-            for e in recommendation.excluded
-        ]
+        document = recommendation_json(recommendation)
         if form == "json":
-            self.stdout.write(json.dumps({"ranked": ranked, "excluded": excluded}, indent=2))
+            self.stdout.write(json.dumps(document, indent=2, default=str))
             return
-        for row in ranked:
+        for row in document["ranked"]:
             parts = ", ".join(f"{k} {v}" for k, v in row["parts"].items())
-            self.stdout.write(f"{row['worker']}: {row['total']} ({parts})")
-        for row in excluded:
+            self.stdout.write(f"{row['worker']}: {row['score']} ({parts})")
+        for row in document["excluded"]:
             self.stdout.write(f"not recommended — {row['worker']}: {'; '.join(row['reasons'])}")
-
-
-def _measures(measures: Any) -> dict[str, Any]:
-    return {
-        "allocated": measures.allocated,
-        "unallocated_child_protection": measures.unallocated_child_protection,
-        "total_score": round(measures.total_score, 2),
-        "peak_utilisation": round(measures.peak_utilisation or 0.0, 4),
-        "s47_spread": round(measures.s47_spread, 4),
-        "soft_breaches": measures.soft_breaches,
-    }
